@@ -1,0 +1,77 @@
+# One task runner. `make run` starts everything on embedded defaults; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the project needs on a bare machine: Chromium for the browser journeys,
+# gettext for compiling translations.
+APT_PACKAGES := chromium gettext
+
+.PHONY: install run web worker beat migrate demo test test-postgres lint format messages browser bench check-deploy clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py loaddemo --if-empty
+
+run: demo
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
+
+web: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel INFO --concurrency 2
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel INFO
+
+# Installs Chromium for the browser journeys when it is missing and we may (root + apt-get).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)) >/dev/null; \
+	  else echo "Chromium not found: browser journeys will be skipped (apt-get install $(APT_PACKAGES))"; fi; \
+	fi
+
+test: install browser
+	$(VENV)/bin/pytest
+
+# The same suite on PostgreSQL (CI runs both).
+test-postgres: install browser
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/budgetcycle} $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value \
+	  ALLOWED_HOSTS=budget.example DATABASE_URL=sqlite:///tmp/check.sqlite3 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: demo
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,18 @@
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+
+from .policy import membership_of
+
+
+class RoleBackend(ModelBackend):
+    """Model permissions come from the group named after the user's role on ``Membership``.
+
+    The role is stored once, on the membership; the group only carries the role's permissions,
+    so a user never has to be kept in step with a group by hand.
+    """
+
+    def _get_group_permissions(self, user_obj):
+        membership = membership_of(user_obj)
+        if membership is None:
+            return Permission.objects.none()
+        return Permission.objects.filter(group__name=membership.role)

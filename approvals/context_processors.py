@@ -1,0 +1,10 @@
+from .policy import can_view_bureau, membership_of, role_of
+
+
+def membership(request):
+    user = request.user
+    return {
+        "membership": membership_of(user),
+        "user_role": role_of(user),
+        "can_view_bureau": can_view_bureau(user),
+    }

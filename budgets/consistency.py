@@ -1,0 +1,512 @@
+"""Cross-table consistency checks (DOMAIN §8) over a cycle's published figures and its lines.
+
+Published tables print every cell rounded on its own (half up), so a printed total may differ
+from the sum of its printed parts without anyone having made a mistake. A difference is reported
+only when it is larger than independent rounding could produce: each printed figure may be off by
+half a unit of its last printed digit (0.5 for whole 万元, 0.005 for 0.35), an amount held exactly
+in yuan by nothing. The same quantity printed twice is rounded the same way, so it must print the
+same: any difference is reported. See docs/consistency.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ZERO,
+    BasicExpenditureLine,
+    BudgetCycle,
+    ProcurementLine,
+    Project,
+    PublishedFigure,
+    Unit,
+)
+from .money import YUAN_PER_WAN
+
+BUREAU = None  # the unit key of a bureau-wide row
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure in 万元 with the largest error rounding may have put into it."""
+
+    value: Decimal
+    error: Decimal
+
+    def __add__(self, other: Quantity) -> Quantity:
+        return Quantity(self.value + other.value, self.error + other.error)
+
+
+NOTHING = Quantity(ZERO, ZERO)
+
+
+def printed(amount: Decimal) -> Quantity:
+    """A printed figure: '17' may be off by 0.5, '0.35' by 0.005 (its last printed digit)."""
+    exponent = amount.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return Quantity(amount, Decimal(5).scaleb(-places - 1))
+
+
+def from_lines(amounts_yuan: Iterable[Decimal]) -> Quantity:
+    """Sum of line amounts in 万元. A line of a whole number of 万元 may be a transcription of a
+    rounded printed figure, so it carries that rounding error; any other amount is exact."""
+    total = ZERO
+    error = ZERO
+    for amount in amounts_yuan:
+        total += amount
+        if amount % YUAN_PER_WAN == 0 and amount != 0:
+            error += Decimal("0.5")
+    return Quantity(total / YUAN_PER_WAN, error)
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: str
+    unit: str
+    item: str
+    expected: Decimal
+    found: Decimal
+    detail: str
+    sort_key: tuple = ()
+
+    @property
+    def difference(self) -> Decimal:
+        return self.found - self.expected
+
+    def line(self) -> str:
+        return (
+            f"{self.table} | {self.unit} | {self.item} | "
+            f"{_('expected')} {_fmt(self.expected)} ({self.detail}) | {_('found')} {_fmt(self.found)}"
+        )
+
+
+def _fmt(value: Decimal) -> str:
+    value = value.normalize() if value == value.to_integral() else value
+    if value == value.to_integral():
+        return f"{value.quantize(Decimal(1)):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+class Checker:
+    def __init__(self, cycle: BudgetCycle) -> None:
+        self.cycle = cycle
+        self.units = {u.code: u for u in Unit.objects.all()}
+        self.figures: dict[tuple[str, str | None, str, str], Decimal] = {}
+        self.labels: dict[tuple[str, str | None, str, str], str] = {}
+        for fig in PublishedFigure.objects.filter(cycle=cycle).select_related("unit"):
+            key = (fig.table, fig.unit.code if fig.unit else None, fig.row, fig.column)
+            self.figures[key] = fig.amount
+            self.labels[key] = fig.label
+        self.findings: list[Finding] = []
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def get(self, table: str, unit: str | None, row: str, column: str) -> Quantity | None:
+        amount = self.figures.get((table, unit, row, column))
+        return None if amount is None else printed(amount)
+
+    def unit_name(self, unit: str | None) -> str:
+        return str(_("whole bureau")) if unit is None else self.units[unit].short_name
+
+    def _order(self, table: str, unit: str | None) -> tuple:
+        return (table, -1 if unit is None else self.units[unit].sort_order)
+
+    def compare(
+        self,
+        *,
+        table: str,
+        unit: str | None,
+        item: str,
+        found: Quantity | None,
+        expected: Quantity | None,
+        detail: str,
+    ) -> None:
+        """Report ``found`` when it differs from ``expected`` by more than rounding explains."""
+        if found is None and expected is None:
+            return
+        found = found or NOTHING
+        expected = expected or NOTHING
+        if abs(found.value - expected.value) > found.error + expected.error:
+            self.findings.append(
+                Finding(
+                    table,
+                    self.unit_name(unit),
+                    item,
+                    expected.value,
+                    found.value,
+                    detail,
+                    self._order(table, unit),
+                )
+            )
+
+    def restated(
+        self,
+        *,
+        table: str,
+        unit: str | None,
+        item: str,
+        first: Quantity | None,
+        second: Quantity | None,
+        detail: str,
+    ) -> None:
+        """The same quantity printed twice must print the same."""
+        if first is None or second is None:
+            return
+        if first.value != second.value:
+            self.findings.append(
+                Finding(
+                    table,
+                    self.unit_name(unit),
+                    item,
+                    first.value,
+                    second.value,
+                    detail,
+                    self._order(table, unit),
+                )
+            )
+
+    def parts(self, table: str, unit: str | None, rows: Iterable[str], column: str) -> Quantity | None:
+        found = [q for row in rows if (q := self.get(table, unit, row, column)) is not None]
+        if not found:
+            return None
+        total = NOTHING
+        for q in found:
+            total += q
+        return total
+
+    def units_with(self, table: str) -> list[str]:
+        codes = {key[1] for key in self.figures if key[0] == table and key[1] is not None}
+        return [code for code in self.units if code in codes]
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        self.income_equals_expenditure()
+        self.functional_hierarchy("表1")
+        self.functional_hierarchy("表6")
+        self.table3_rows()
+        self.table7_rows()
+        self.table3_vs_table7()
+        self.table11_categories()
+        self.table12_subtotals()
+        self.text_part()
+        self.projects_against_lines()
+        self.table3_against_lines()
+        self.findings.sort(key=lambda f: f.sort_key)
+        return self.findings
+
+    def income_equals_expenditure(self) -> None:
+        for table in ("表1", "表6"):
+            for income, expenditure in (
+                ("income_year_total", "expenditure_year_total"),
+                ("income_grand_total", "expenditure_grand_total"),
+            ):
+                self.restated(
+                    table=table,
+                    unit=BUREAU,
+                    item=str(_("income = expenditure")),
+                    first=self.get(table, BUREAU, income, "total"),
+                    second=self.get(table, BUREAU, expenditure, "total"),
+                    detail=str(_("income total")),
+                )
+
+    def functional_hierarchy(self, table: str) -> None:
+        codes = sorted(
+            row
+            for (t, unit, row, column) in self.figures
+            if t == table and unit is None and column == "expenditure"
+        )
+        for code in codes:
+            children = [c for c in codes if c.startswith(code) and len(c) == len(code) + 2]
+            if not children:
+                continue
+            label = self.labels[(table, None, code, "expenditure")]
+            self.compare(
+                table=table,
+                unit=BUREAU,
+                item=f"{code} {label}",
+                found=self.get(table, BUREAU, code, "expenditure"),
+                expected=self.parts(table, BUREAU, children, "expenditure"),
+                detail=" + ".join(children),
+            )
+        classes = [c for c in codes if len(c) == 3]
+        self.compare(
+            table=table,
+            unit=BUREAU,
+            item=str(_("expenditure total")),
+            found=self.get(table, BUREAU, "expenditure_year_total", "total"),
+            expected=self.parts(table, BUREAU, classes, "expenditure"),
+            detail=" + ".join(classes),
+        )
+
+    def table3_rows(self) -> None:
+        columns = ("total", "basic", "project", "procurement", "sme", "small_micro", "carried_over")
+        for unit in [BUREAU, *self.units_with("表3")]:
+            self.compare(
+                table="表3",
+                unit=unit,
+                item=str(_("total")),
+                found=self.get("表3", unit, "budget", "total"),
+                expected=(self.get("表3", unit, "budget", "basic") or NOTHING)
+                + (self.get("表3", unit, "budget", "project") or NOTHING),
+                detail=str(_("basic + project")),
+            )
+        units = self.units_with("表3")
+        for column in columns:
+            total = NOTHING
+            for unit in units:
+                total += self.get("表3", unit, "budget", column) or NOTHING
+            self.compare(
+                table="表3",
+                unit=BUREAU,
+                item=column,
+                found=self.get("表3", BUREAU, "budget", column),
+                expected=total,
+                detail=str(_("sum of the unit rows")),
+            )
+
+    def table7_rows(self) -> None:
+        for unit in self.units_with("表7"):
+            line_rows = sorted(
+                {row for (t, u, row, _c) in self.figures if t == "表7" and u == unit and row != "budget"}
+            )
+            for column in ("basic", "project"):
+                self.compare(
+                    table="表7",
+                    unit=unit,
+                    item=column,
+                    found=self.get("表7", unit, "budget", column),
+                    expected=self.parts("表7", unit, line_rows, column),
+                    detail=str(_("sum of the functional-code lines")),
+                )
+            self.compare(
+                table="表7",
+                unit=unit,
+                item=str(_("total")),
+                found=self.get("表7", unit, "budget", "total"),
+                expected=(self.get("表7", unit, "budget", "basic") or NOTHING)
+                + (self.get("表7", unit, "budget", "project") or NOTHING),
+                detail=str(_("basic + project")),
+            )
+        for column in ("total", "basic", "project"):
+            total = NOTHING
+            for unit in self.units_with("表7"):
+                total += self.get("表7", unit, "budget", column) or NOTHING
+            self.compare(
+                table="表7",
+                unit=BUREAU,
+                item=column,
+                found=self.get("表7", BUREAU, "budget", column),
+                expected=total,
+                detail=str(_("sum of the unit rows")),
+            )
+
+    def table3_vs_table7(self) -> None:
+        for unit in [BUREAU, *self.units_with("表3")]:
+            for column in ("total", "basic", "project"):
+                self.restated(
+                    table="表3/表7",
+                    unit=unit,
+                    item=column,
+                    first=self.get("表3", unit, "budget", column),
+                    second=self.get("表7", unit, "budget", column),
+                    detail=str(_("as printed in 表3")),
+                )
+
+    def table11_categories(self) -> None:
+        for unit in self.units_with("表11"):
+            codes = sorted(
+                {row for (t, u, row, _c) in self.figures if t == "表11" and u == unit and row != "budget"}
+            )
+            categories = [c for c in codes if len(c) == 1]
+            for category in categories:
+                items = [c for c in codes if len(c) > 1 and c.startswith(category)]
+                label = self.labels[("表11", unit, category, "amount")]
+                self.compare(
+                    table="表11",
+                    unit=unit,
+                    item=f"{category} {label}",
+                    found=self.get("表11", unit, category, "amount"),
+                    expected=self.parts("表11", unit, items, "amount"),
+                    detail=" + ".join(items),
+                )
+            self.compare(
+                table="表11",
+                unit=unit,
+                item=str(_("unit total")),
+                found=self.get("表11", unit, "budget", "amount"),
+                expected=self.parts("表11", unit, categories, "amount"),
+                detail=" + ".join(categories),
+            )
+        total = NOTHING
+        for unit in self.units_with("表11"):
+            total += self.get("表11", unit, "budget", "amount") or NOTHING
+        self.compare(
+            table="表11",
+            unit=BUREAU,
+            item=str(_("total")),
+            found=self.get("表11", BUREAU, "budget", "amount"),
+            expected=total,
+            detail=str(_("sum of the unit rows")),
+        )
+
+    def table12_subtotals(self) -> None:
+        columns = (
+            "total",
+            "abroad",
+            "reception",
+            "vehicle_subtotal",
+            "vehicle_purchase",
+            "vehicle_operation",
+        )
+        years = sorted({row for (t, _u, row, _c) in self.figures if t == "表12"})
+        for year in years:
+            for unit in [BUREAU, *self.units_with("表12")]:
+                purchase = self.get("表12", unit, year, "vehicle_purchase")
+                operation = self.get("表12", unit, year, "vehicle_operation")
+                if purchase or operation:
+                    self.compare(
+                        table="表12",
+                        unit=unit,
+                        item=f"{year} {_('vehicles')}",
+                        found=self.get("表12", unit, year, "vehicle_subtotal"),
+                        expected=(purchase or NOTHING) + (operation or NOTHING),
+                        detail=str(_("purchase + operation")),
+                    )
+                parts = [self.get("表12", unit, year, c) for c in ("abroad", "reception", "vehicle_subtotal")]
+                if any(parts):
+                    expected = NOTHING
+                    for part in parts:
+                        expected += part or NOTHING
+                    self.compare(
+                        table="表12",
+                        unit=unit,
+                        item=f"{year} {_('total')}",
+                        found=self.get("表12", unit, year, "total"),
+                        expected=expected,
+                        detail=str(_("abroad + reception + vehicles")),
+                    )
+            for column in columns:
+                total = NOTHING
+                for unit in self.units_with("表12"):
+                    total += self.get("表12", unit, year, column) or NOTHING
+                self.compare(
+                    table="表12",
+                    unit=BUREAU,
+                    item=f"{year} {column}",
+                    found=self.get("表12", BUREAU, year, column),
+                    expected=total,
+                    detail=str(_("sum of the unit rows")),
+                )
+
+    def text_part(self) -> None:
+        """正文: unit totals by economic class, restated figures, and project amounts vs 表13."""
+        for unit in self.units_with("正文"):
+            parts = [
+                self.get("正文", unit, "budget", c) for c in ("personnel", "public", "individual", "project")
+            ]
+            if any(parts):
+                expected = NOTHING
+                for part in parts:
+                    expected += part or NOTHING
+                self.compare(
+                    table="正文",
+                    unit=unit,
+                    item=str(_("total")),
+                    found=self.get("正文", unit, "budget", "total"),
+                    expected=expected,
+                    detail=str(_("personnel + public + individual + project")),
+                )
+            for (table, u, row, column), amount in list(self.figures.items()):
+                if table == "正文" and u == unit and row == "budget-restated":
+                    self.restated(
+                        table="正文",
+                        unit=unit,
+                        item=column,
+                        first=self.get("正文", unit, "budget", column),
+                        second=printed(amount),
+                        detail=str(_("stated twice in the text")),
+                    )
+            for column in ("total", "project"):
+                self.restated(
+                    table="表3/正文",
+                    unit=unit,
+                    item=column,
+                    first=self.get("表3", unit, "budget", column),
+                    second=self.get("正文", unit, "budget", column),
+                    detail=str(_("as printed in 表3")),
+                )
+        for (table, unit, row, column), _amount in sorted(self.figures.items(), key=lambda kv: str(kv[0])):
+            if table != "表13" or column != "total":
+                continue
+            self.restated(
+                table="表13/正文",
+                unit=unit,
+                item=row,
+                first=self.get("表13", unit, row, "total"),
+                second=self.get("正文", unit, row, "amount"),
+                detail=str(_("as printed in 表13")),
+            )
+
+    def projects_against_lines(self) -> None:
+        """Each project's exact amount (yuan) against its printed 表13 figure."""
+        for project in Project.objects.filter(budget__cycle=self.cycle).select_related("budget__unit"):
+            unit = project.budget.unit.code
+            self.compare(
+                table="表13",
+                unit=unit,
+                item=project.name,
+                found=self.get("表13", unit, project.name, "total"),
+                expected=from_lines([project.amount])
+                if self.get("表13", unit, project.name, "total")
+                else None,
+                detail=str(_("the project's amount in yuan")),
+            )
+
+    def table3_against_lines(self) -> None:
+        """Each unit's 表3 row against the totals computed from the application's lines."""
+        basic = defaultdict(list)
+        for unit, amount in BasicExpenditureLine.objects.filter(budget__cycle=self.cycle).values_list(
+            "budget__unit__code", "amount"
+        ):
+            basic[unit].append(amount)
+        project = defaultdict(list)
+        for p in Project.objects.filter(budget__cycle=self.cycle).select_related("budget__unit"):
+            project[p.budget.unit.code].append(p.amount)
+        procurement = defaultdict(lambda: defaultdict(list))
+        for line in ProcurementLine.objects.filter(budget__cycle=self.cycle).select_related("budget__unit"):
+            columns = procurement[line.budget.unit.code]
+            if line.carried_over:
+                columns["carried_over"].append(line.amount)
+            else:
+                columns["procurement"].append(line.amount)
+                columns["sme"].append(line.sme_amount)
+                columns["small_micro"].append(line.small_micro_amount)
+        for unit in self.units_with("表3"):
+            computed = {
+                "basic": from_lines(basic[unit]),
+                "project": from_lines(project[unit]),
+                **{
+                    column: from_lines(procurement[unit][column])
+                    for column in ("procurement", "sme", "small_micro", "carried_over")
+                },
+            }
+            computed["total"] = computed["basic"] + computed["project"]
+            for column, expected in computed.items():
+                self.compare(
+                    table="表3",
+                    unit=unit,
+                    item=column,
+                    found=self.get("表3", unit, "budget", column),
+                    expected=expected if expected.value else None,
+                    detail=str(_("computed from the lines")),
+                )
+
+
+def check_cycle(cycle: BudgetCycle) -> list[Finding]:
+    return Checker(cycle).run()

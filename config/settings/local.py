@@ -1,0 +1,13 @@
+"""Development on one machine: `make run`. SQLite and the filesystem broker by default."""
+
+from config.env import env_bool, env_list, env_str
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-only-for-make-run")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+for sub in ("broker/queue", "broker/control", "media"):
+    (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import pytest
+
+from budgets.models import BasicExpenditureLine, FunctionalCode, ProcurementItem, ProcurementLine, UnitBudget
+from budgets.selectors import budgets_with_totals, bureau_totals
+from tests.factories import BudgetFactory, CycleFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _line(budget, code, amount):
+    return BasicExpenditureLine.objects.create(
+        budget=budget, functional_code=FunctionalCode.objects.get(code=code), amount=Decimal(amount)
+    )
+
+
+def test_totals_are_computed_from_the_lines():
+    budget = BudgetFactory(cycle=CycleFactory(year=2040))
+    _line(budget, "2080109", "1000.10")
+    _line(budget, "2210201", "200.20")
+    ProjectFactory(budget=budget, fiscal_amount=Decimal("300.00"), other_amount=Decimal("5.00"))
+    ProjectFactory(budget=budget, fiscal_amount=Decimal("0.45"), other_amount=Decimal("0"))
+    a03 = ProcurementItem.objects.get(catalogue__code="2020", code="A03")
+    ProcurementLine.objects.create(
+        budget=budget,
+        item=a03,
+        amount=Decimal("80"),
+        sme_amount=Decimal("30"),
+        small_micro_amount=Decimal("40"),
+    )
+    ProcurementLine.objects.create(budget=budget, amount=Decimal("9"), carried_over=True)
+
+    row = budgets_with_totals(UnitBudget.objects.filter(pk=budget.pk)).get()
+
+    assert row.basic_total == Decimal("1200.30")
+    assert row.project_total == Decimal("305.45")
+    assert row.total == Decimal("1505.75")
+    assert row.procurement_total == Decimal("80.00")  # carried-over payments are a column of their own
+    assert (row.sme_total, row.small_micro_total, row.carried_over_total) == (
+        Decimal("30.00"),
+        Decimal("40.00"),
+        Decimal("9.00"),
+    )
+
+
+def test_a_budget_without_lines_totals_zero():
+    budget = BudgetFactory(cycle=CycleFactory(year=2041))
+    row = budgets_with_totals(UnitBudget.objects.filter(pk=budget.pk)).get()
+    assert row.total == Decimal("0") and row.procurement_total == Decimal("0")
+
+
+def test_bureau_row_is_the_sum_of_the_unit_rows(demo):
+    budgets = list(budgets_with_totals(UnitBudget.objects.filter(cycle=demo)))
+    bureau = bureau_totals(budgets)
+    assert bureau.total == sum(b.total for b in budgets)
+    assert bureau.total == bureau.basic_total + bureau.project_total
+
+
+def test_totals_take_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        rows = list(budgets_with_totals(UnitBudget.objects.filter(cycle=demo)))
+    assert len(rows) == 13
