@@ -64,6 +64,13 @@ def from_lines(amounts_yuan: Iterable[Decimal]) -> Quantity:
     return Quantity(total / YUAN_PER_WAN, error)
 
 
+def _explained_by_rounding(diff: Decimal, found_error: Decimal, expected_error: Decimal) -> bool:
+    bound = found_error + expected_error
+    above_low = diff > -bound or (found_error == 0 and diff == -expected_error)
+    below_high = diff < bound or (expected_error == 0 and diff == found_error)
+    return above_low and below_high
+
+
 @dataclass(frozen=True)
 class Finding:
     table: str
@@ -126,12 +133,16 @@ class Checker:
         expected: Quantity | None,
         detail: str,
     ) -> None:
-        """Report ``found`` when it differs from ``expected`` by more than rounding explains."""
-        if found is None and expected is None:
+        """Report ``found`` when it differs from ``expected`` by more than rounding explains.
+
+        Half-up rounding puts an error in (-e, +e] into a figure printed with half-unit e, so
+        found - expected lies strictly inside +-(e_found + e_expected), the ends being reachable
+        only from an exact side. Nothing printed means nothing to check.
+        """
+        if found is None:
             return
-        found = found or NOTHING
         expected = expected or NOTHING
-        if abs(found.value - expected.value) > found.error + expected.error:
+        if not _explained_by_rounding(found.value - expected.value, found.error, expected.error):
             self.findings.append(
                 Finding(
                     table,

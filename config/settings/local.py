@@ -9,5 +9,5 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-only-for-make-run")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
-for sub in ("broker/queue", "broker/control", "media"):
+for sub in ("broker/queue", "broker/control", "media", "static"):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

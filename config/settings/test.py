@@ -1,6 +1,7 @@
 """pytest settings. DATABASE_URL selects PostgreSQL in CI; SQLite in memory otherwise."""
 
 from .base import *  # noqa: F403
+from .base import STATIC_ROOT
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"
@@ -13,3 +14,5 @@ STORAGES = {
 }
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
