@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the project needs on a bare machine: Chromium for the browser journeys,
-# gettext for compiling translations.
-APT_PACKAGES := chromium gettext
+# Debian packages the project needs on a bare machine: Chromium and a CJK font for the browser
+# journeys (and their screenshots), gettext for compiling translations.
+APT_PACKAGES := chromium fonts-wqy-zenhei gettext
 
 .PHONY: install run web worker beat migrate demo test test-postgres lint format messages browser bench check-deploy clean
 
@@ -39,7 +39,7 @@ beat: install
 
 # Installs Chromium for the browser journeys when it is missing and we may (root + apt-get).
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)) >/dev/null; \
 	  else echo "Chromium not found: browser journeys will be skipped (apt-get install $(APT_PACKAGES))"; fi; \

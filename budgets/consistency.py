@@ -26,7 +26,7 @@ from .models import (
     PublishedFigure,
     Unit,
 )
-from .money import YUAN_PER_WAN
+from .money import YUAN_PER_WAN, format_figure
 
 BUREAU = None  # the unit key of a bureau-wide row
 
@@ -93,10 +93,31 @@ class Finding:
 
 
 def _fmt(value: Decimal) -> str:
-    value = value.normalize() if value == value.to_integral() else value
-    if value == value.to_integral():
-        return f"{value.quantize(Decimal(1)):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return format_figure(value)
+
+
+# The stable column keys of the published figures, as a reader knows them.
+COLUMN_LABELS = {
+    "total": _("total"),
+    "basic": _("basic expenditure"),
+    "project": _("project expenditure"),
+    "procurement": _("government procurement"),
+    "sme": _("reserved for SMEs"),
+    "small_micro": _("reserved for small and micro enterprises"),
+    "carried_over": _("procurement carried over from earlier years"),
+    "personnel": _("personnel expenditure"),
+    "public": _("public expenditure"),
+    "individual": _("subsidies to individuals and families"),
+    "abroad": _("Official travel abroad"),
+    "reception": _("Official reception"),
+    "vehicle_subtotal": _("Vehicles, subtotal"),
+    "vehicle_purchase": _("Official vehicle purchase"),
+    "vehicle_operation": _("Official vehicle operation"),
+}
+
+
+def label(column: str) -> str:
+    return str(COLUMN_LABELS.get(column, column))
 
 
 class Checker:
@@ -275,7 +296,7 @@ class Checker:
             self.compare(
                 table="表3",
                 unit=BUREAU,
-                item=column,
+                item=label(column),
                 found=self.get("表3", BUREAU, "budget", column),
                 expected=total,
                 detail=str(_("sum of the unit rows")),
@@ -290,7 +311,7 @@ class Checker:
                 self.compare(
                     table="表7",
                     unit=unit,
-                    item=column,
+                    item=label(column),
                     found=self.get("表7", unit, "budget", column),
                     expected=self.parts("表7", unit, line_rows, column),
                     detail=str(_("sum of the functional-code lines")),
@@ -311,7 +332,7 @@ class Checker:
             self.compare(
                 table="表7",
                 unit=BUREAU,
-                item=column,
+                item=label(column),
                 found=self.get("表7", BUREAU, "budget", column),
                 expected=total,
                 detail=str(_("sum of the unit rows")),
@@ -323,7 +344,7 @@ class Checker:
                 self.restated(
                     table="表3/表7",
                     unit=unit,
-                    item=column,
+                    item=label(column),
                     first=self.get("表3", unit, "budget", column),
                     second=self.get("表7", unit, "budget", column),
                     detail=str(_("as printed in 表3")),
@@ -409,7 +430,7 @@ class Checker:
                 self.compare(
                     table="表12",
                     unit=BUREAU,
-                    item=f"{year} {column}",
+                    item=f"{year} {label(column)}",
                     found=self.get("表12", BUREAU, year, column),
                     expected=total,
                     detail=str(_("sum of the unit rows")),
@@ -438,7 +459,7 @@ class Checker:
                     self.restated(
                         table="正文",
                         unit=unit,
-                        item=column,
+                        item=label(column),
                         first=self.get("正文", unit, "budget", column),
                         second=printed(amount),
                         detail=str(_("stated twice in the text")),
@@ -447,7 +468,7 @@ class Checker:
                 self.restated(
                     table="表3/正文",
                     unit=unit,
-                    item=column,
+                    item=label(column),
                     first=self.get("表3", unit, "budget", column),
                     second=self.get("正文", unit, "budget", column),
                     detail=str(_("as printed in 表3")),
@@ -512,7 +533,7 @@ class Checker:
                 self.compare(
                     table="表3",
                     unit=unit,
-                    item=column,
+                    item=label(column),
                     found=self.get("表3", unit, "budget", column),
                     expected=expected if expected.value else None,
                     detail=str(_("computed from the lines")),

@@ -32,3 +32,10 @@ def format_yuan(amount_yuan: Decimal | None) -> str:
     if amount_yuan is None:
         return ""
     return f"{Decimal(amount_yuan):,.2f}"
+
+
+def format_figure(value: Decimal) -> str:
+    """A 万元 figure as printed in a table: thousands separated, decimals only when it has them."""
+    if value == value.to_integral():
+        return f"{value.quantize(Decimal(1)):,}"
+    return f"{value:,.2f}"

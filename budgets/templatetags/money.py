@@ -1,6 +1,6 @@
 from django import template
 
-from budgets.money import format_wan, format_yuan
+from budgets.money import format_figure, format_wan, format_yuan
 
 register = template.Library()
 
@@ -20,3 +20,15 @@ def wan2(amount):
 @register.filter
 def yuan(amount):
     return format_yuan(amount)
+
+
+@register.filter
+def wan_blank(amount):
+    """Whole 万元, a zero left blank as in the published tables."""
+    return format_wan(amount, blank_zero=True)
+
+
+@register.filter
+def figure(value):
+    """A figure already in 万元 (a consistency finding)."""
+    return format_figure(value)
