@@ -487,46 +487,53 @@ class Checker:
 
     def projects_against_lines(self) -> None:
         """Each project's exact amount (yuan) against its printed 表13 figure."""
-        for project in Project.objects.filter(budget__cycle=self.cycle).select_related("budget__unit"):
-            unit = project.budget.unit.code
-            self.compare(
-                table="表13",
-                unit=unit,
-                item=project.name,
-                found=self.get("表13", unit, project.name, "total"),
-                expected=from_lines([project.amount])
-                if self.get("表13", unit, project.name, "total")
-                else None,
-                detail=str(_("the project's amount in yuan")),
-            )
+        printed_rows = {
+            (unit, row) for (t, unit, row, column) in self.figures if t == "表13" and column == "total"
+        }
+        if not printed_rows:
+            return
+        projects = Project.objects.filter(budget__cycle=self.cycle).values_list(
+            "budget__unit__code", "name", "fiscal_amount", "other_amount"
+        )
+        for unit, name, fiscal, other in projects:
+            if (unit, name) in printed_rows:
+                self.compare(
+                    table="表13",
+                    unit=unit,
+                    item=name,
+                    found=self.get("表13", unit, name, "total"),
+                    expected=from_lines([fiscal + other]),
+                    detail=str(_("the project's amount in yuan")),
+                )
 
     def table3_against_lines(self) -> None:
         """Each unit's 表3 row against the totals computed from the application's lines."""
-        basic = defaultdict(list)
-        for unit, amount in BasicExpenditureLine.objects.filter(budget__cycle=self.cycle).values_list(
+        units = self.units_with("表3")
+        if not units:
+            return
+        columns: dict[str, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+        in_cycle = {"budget__cycle": self.cycle, "budget__unit__code__in": units}
+        for unit, amount in BasicExpenditureLine.objects.filter(**in_cycle).values_list(
             "budget__unit__code", "amount"
         ):
-            basic[unit].append(amount)
-        project = defaultdict(list)
-        for p in Project.objects.filter(budget__cycle=self.cycle).select_related("budget__unit"):
-            project[p.budget.unit.code].append(p.amount)
-        procurement = defaultdict(lambda: defaultdict(list))
-        for line in ProcurementLine.objects.filter(budget__cycle=self.cycle).select_related("budget__unit"):
-            columns = procurement[line.budget.unit.code]
-            if line.carried_over:
-                columns["carried_over"].append(line.amount)
+            columns[unit]["basic"].append(amount)
+        for unit, fiscal, other in Project.objects.filter(**in_cycle).values_list(
+            "budget__unit__code", "fiscal_amount", "other_amount"
+        ):
+            columns[unit]["project"].append(fiscal + other)
+        for unit, carried, amount, sme, small in ProcurementLine.objects.filter(**in_cycle).values_list(
+            "budget__unit__code", "carried_over", "amount", "sme_amount", "small_micro_amount"
+        ):
+            if carried:
+                columns[unit]["carried_over"].append(amount)
             else:
-                columns["procurement"].append(line.amount)
-                columns["sme"].append(line.sme_amount)
-                columns["small_micro"].append(line.small_micro_amount)
-        for unit in self.units_with("表3"):
+                columns[unit]["procurement"].append(amount)
+                columns[unit]["sme"].append(sme)
+                columns[unit]["small_micro"].append(small)
+        for unit in units:
             computed = {
-                "basic": from_lines(basic[unit]),
-                "project": from_lines(project[unit]),
-                **{
-                    column: from_lines(procurement[unit][column])
-                    for column in ("procurement", "sme", "small_micro", "carried_over")
-                },
+                column: from_lines(columns[unit][column])
+                for column in ("basic", "project", "procurement", "sme", "small_micro", "carried_over")
             }
             computed["total"] = computed["basic"] + computed["project"]
             for column, expected in computed.items():

@@ -1,0 +1,67 @@
+"""A real Celery worker process takes a task from the broker: the embedded filesystem broker of
+`make run`, and Redis as in production (when a Redis server answers on 127.0.0.1:6379)."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["filesystem", "redis"])
+def broker(request, tmp_path):
+    if request.param == "redis":
+        if not _redis_up():
+            if os.environ.get("CI"):
+                pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        return {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/15"}
+    return {"CELERY_BROKER_URL": "filesystem://"}
+
+
+def test_a_worker_takes_a_task_from_the_broker(broker, tmp_path):
+    env = {
+        **os.environ,
+        **broker,
+        "BUDGET_VAR_DIR": str(tmp_path / "var"),
+        "CELERY_RESULT_BACKEND": f"file://{tmp_path / 'results'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+    }
+    (tmp_path / "results").mkdir()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        # A client configured like the worker, from the same environment.
+        client = Celery(broker=env["CELERY_BROKER_URL"], backend=env["CELERY_RESULT_BACKEND"])
+        if env["CELERY_BROKER_URL"].startswith("filesystem"):
+            queue = tmp_path / "var" / "broker" / "queue"
+            queue.mkdir(parents=True, exist_ok=True)
+            client.conf.broker_transport_options = {
+                "data_folder_in": str(queue),
+                "data_folder_out": str(queue),
+                "control_folder": str(tmp_path / "var" / "broker" / "control"),
+            }
+        result = client.send_task("budgetcycle.ping")
+        assert result.get(timeout=60) == "pong"
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode is not None, output
