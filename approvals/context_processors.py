@@ -7,4 +7,7 @@ def membership(request):
         "membership": membership_of(user),
         "user_role": role_of(user),
         "can_view_bureau": can_view_bureau(user),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count()
+        if user.is_authenticated
+        else 0,
     }

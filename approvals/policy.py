@@ -67,3 +67,65 @@ def can_view_unit(user: AnyUser, unit: Unit) -> bool:
 def can_view_bureau(user: AnyUser) -> bool:
     """The bureau-wide pages (overview, consistency check) are for HQ roles only."""
     return is_bureau_wide(user)
+
+
+# --- The workflow: who may act on an item ---------------------------------------------------
+
+UNIT_STAFF_ROLES = frozenset({Role.BRANCH_PREPARER, Role.BRANCH_HEAD})
+
+
+def _unit_of(item) -> Unit:
+    budget = getattr(item, "budget", item)
+    return budget.unit
+
+
+def _acts_for_unit(user: AnyUser, unit: Unit) -> bool:
+    """Unit staff act for their own unit only; HQ roles act for every unit."""
+    if role_of(user) in UNIT_STAFF_ROLES:
+        membership = membership_of(user)
+        return membership is not None and membership.unit_id == unit.pk
+    return is_bureau_wide(user)
+
+
+def can_edit_item(user: AnyUser, item) -> bool:
+    """Drafts and returned items are edited by their unit's preparer or head, nobody else."""
+    from .workflow import EDITABLE_STATES
+
+    return (
+        role_of(user) in UNIT_STAFF_ROLES
+        and _acts_for_unit(user, _unit_of(item))
+        and item.state in EDITABLE_STATES
+    )
+
+
+def can_act(user: AnyUser, item, transition) -> bool:
+    """The role may take this transition, for this unit. The state is the service's to check,
+    under a row lock."""
+    from budgets.models import Project
+
+    if transition.projects_only and not isinstance(item, Project):
+        return False
+    return role_of(user) in transition.roles and _acts_for_unit(user, _unit_of(item))
+
+
+def allowed_transitions(user: AnyUser, item) -> list:
+    from .workflow import TRANSITIONS
+
+    return [t for t in TRANSITIONS.values() if item.state in t.sources and can_act(user, item, t)]
+
+
+def can_comment(user: AnyUser) -> bool:
+    return role_of(user) in {Role.HQ_REVIEWER, Role.HQ_APPROVER}
+
+
+def can_request_adjustment(user: AnyUser, project) -> bool:
+    return role_of(user) in UNIT_STAFF_ROLES and _acts_for_unit(user, _unit_of(project)) and project.is_locked
+
+
+def can_decide_adjustment(user: AnyUser) -> bool:
+    return role_of(user) == Role.HQ_APPROVER
+
+
+def can_view_history(user: AnyUser, item) -> bool:
+    """Everyone who may see the item may see its history; auditors see everything."""
+    return can_view_unit(user, _unit_of(item))

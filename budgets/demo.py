@@ -24,6 +24,7 @@ from django.db import transaction
 
 from approvals.models import Membership
 from approvals.roles import Role
+from approvals.workflow import State
 
 from .models import (
     ZERO,
@@ -123,8 +124,29 @@ def _yuan_from_wan(text: str | None) -> Decimal:
 
 
 def _save(result: DemoLoadResult, model: type, lookup: dict, defaults: dict):
-    obj, created = model.objects.update_or_create(**lookup, defaults=defaults)
-    result.record(model, created)
+    """Create the row, or update only the fields that differ: a reload writes nothing (and so
+    adds nothing to the audit history) when the data has not changed."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **defaults)
+        obj.save()
+        result.record(model, created=True)
+        return obj
+    changed = False
+    for name, value in defaults.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            if getattr(obj, field.attname) != (value.pk if value is not None else None):
+                setattr(obj, name, value)
+                changed = True
+        else:
+            value = field.to_python(value)
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed = True
+    if changed:
+        obj.save()
+    result.record(model, created=False)
     return obj
 
 
@@ -164,7 +186,9 @@ class _Loader:
                 },
             )
             self.units[unit.code] = unit
-            self.budgets[unit.code] = _save(self.result, UnitBudget, {"cycle": self.cycle, "unit": unit}, {})
+            self.budgets[unit.code] = _save(
+                self.result, UnitBudget, {"cycle": self.cycle, "unit": unit}, {"state": State.PUBLISHED}
+            )
             if row["staffing"]:
                 _save(self.result, StaffingFact, {"cycle": self.cycle, "unit": unit}, row["staffing"])
 
@@ -271,6 +295,7 @@ class _Loader:
                     "midterm_goal": block["midterm_goal"] or "",
                     "annual_goal": block["annual_goal"] or "",
                     "sort_order": order,
+                    "state": State.PUBLISHED,
                 },
             )
             self.project_by_table13[(unit, link["table13_project"])] = project
@@ -378,6 +403,24 @@ class _Loader:
                 },
             )
 
+    # -- the next cycle, open for preparation ------------------------------------------------
+
+    def next_cycle(self) -> None:
+        """2021 in preparation, every unit's budget an empty draft: the demo's autumn of 2020."""
+        cycle = _save(
+            self.result,
+            BudgetCycle,
+            {"year": DEMO_YEAR + 1},
+            {
+                "state": CycleState.PREPARATION,
+                "disclosure_format": DisclosureFormat.F2020,
+                "procurement_catalogue": self.cycle.procurement_catalogue,
+            },
+        )
+        cycle_deadlines_ensure(cycle=cycle)
+        for unit in self.units.values():
+            _save(self.result, UnitBudget, {"cycle": cycle, "unit": unit}, {})
+
     # -- people ------------------------------------------------------------------------------
 
     def users(self) -> None:
@@ -428,6 +471,7 @@ def demo_load() -> DemoLoadResult:
     loader.procurement()
     loader.three_public()
     loader.users()
+    loader.next_cycle()
     return result
 
 

@@ -11,7 +11,11 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from approvals.workflow import LOCKED_STATES, State
 
 ZERO = Decimal("0.00")
 
@@ -386,11 +390,34 @@ class StaffingFact(models.Model):
 # --- A unit's budget for a year ------------------------------------------------------------
 
 
-class UnitBudget(models.Model):
+class WorkflowItem(models.Model):
+    """An item that goes through the approval workflow (approvals/workflow.py): a unit's
+    submission or a project request. ``version`` grows with every save, so that two people
+    editing the same draft cannot overwrite each other unnoticed."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state in LOCKED_STATES
+
+
+class UnitBudget(WorkflowItem):
+    """A unit's budget for a cycle. Its state is the state of the unit's submission (basic
+    expenditure, procurement, 三公); each project request has a state of its own."""
+
     cycle = models.ForeignKey(
         BudgetCycle, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("cycle")
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("unit"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["cycle", "unit__sort_order"]
@@ -421,6 +448,7 @@ class BasicExpenditureLine(models.Model):
     )
     amount = MoneyField(_("amount (yuan)"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["budget", "functional_code__code", "economic_code__code", "id"]
@@ -453,7 +481,7 @@ class FundUse(models.TextChoices):
     EQUIPMENT = "equipment", _("Equipment purchase and maintenance")
 
 
-class Project(models.Model):
+class Project(WorkflowItem):
     """项目支出: a project request with every field of DOMAIN §5.
 
     This year's amount is fiscal + other funds; ``total_amount`` is the project's whole
@@ -493,6 +521,7 @@ class Project(models.Model):
     last_year_amount = MoneyField(_("last year's amount"), null=True, blank=True)
     change_reason = models.TextField(_("reason for the change"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["budget", "sort_order", "id"]
@@ -533,6 +562,7 @@ class ProjectSubItem(models.Model):
     amount = MoneyField(_("amount (yuan)"))
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "sort_order", "id"]
@@ -560,6 +590,7 @@ class ProcurementLine(models.Model):
     sme_amount = MoneyField(_("reserved for SMEs"), default=ZERO)
     small_micro_amount = MoneyField(_("reserved for small and micro enterprises"), default=ZERO)
     carried_over = models.BooleanField(_("carried over from an earlier year"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["budget", "carried_over", "item__code", "id"]
@@ -589,6 +620,7 @@ class ThreePublicExpense(models.Model):
     reception = MoneyField(_("Official reception"), default=ZERO)
     vehicle_purchase = MoneyField(_("Official vehicle purchase"), default=ZERO)
     vehicle_operation = MoneyField(_("Official vehicle operation"), default=ZERO)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["budget", "year"]

@@ -1,14 +1,21 @@
 """Pages. Thin: ask the policy who may see what, the selectors for data, then render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from approvals import checks, policy
+from approvals import selectors as workflow
 from approvals.policy import can_view_bureau, membership_of, visible_units
 
+from . import services
 from .consistency import check_cycle
-from .models import BudgetCycle, StaffingFact, UnitBudget
+from .errors import BusinessRuleError
+from .forms import ProjectForm, SubItemFormSet, sub_item_rows
+from .models import BudgetCycle, Project, StaffingFact, UnitBudget
 from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
 
 
@@ -22,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         return render(request, "budgets/empty.html")
     if can_view_bureau(request.user):
-        return redirect("budgets:bureau", year=cycle.year)
+        return redirect("approvals:dashboard", year=cycle.year)
     membership = membership_of(request.user)
     if membership is None:
         raise PermissionDenied
@@ -68,8 +75,25 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
             "projects": budget.projects.all(),
             "procurement_lines": budget.procurement_lines.all(),
             "three_public": budget.three_public.all(),
+            "may_add_projects": _may_add_projects(request.user, budget),
+            **_workflow_context(request.user, budget),
         },
     )
+
+
+def _workflow_context(user, item) -> dict:
+    problems = checks.problems_for(item)
+    return {
+        "transitions": policy.allowed_transitions(user, item),
+        "problems": problems,
+        "blocking_problems": checks.blocking(problems),
+        "can_edit": policy.can_edit_item(user, item),
+        "can_comment": policy.can_comment(user),
+        "events": workflow.events_of(item),
+        "open_comments": workflow.open_comments(item),
+        "changes": workflow.changes_since_hq_saw(item),
+        "field_history": workflow.field_history(item),
+    }
 
 
 @login_required
@@ -82,4 +106,103 @@ def project_detail(request: HttpRequest, year: int, unit_code: str, pk: int) -> 
         ),
         pk=pk,
     )
-    return render(request, "budgets/project.html", {"unit": unit, "cycle": budget.cycle, "project": project})
+    context = {
+        "unit": unit,
+        "cycle": budget.cycle,
+        "project": project,
+        "adjustments": project.adjustments.select_related("requested_by", "decided_by"),
+        "can_request_adjustment": policy.can_request_adjustment(request.user, project),
+        "can_decide_adjustment": policy.can_decide_adjustment(request.user),
+        "comment_targets": _comment_targets(project),
+        **_workflow_context(request.user, project),
+    }
+    return render(request, "budgets/project.html", context)
+
+
+def _comment_targets(project) -> list[tuple[str, str]]:
+    from approvals.snapshots import PROJECT_FIELDS
+
+    targets = [("", _("the whole request"))]
+    targets += [(f"field:{name}", str(Project._meta.get_field(name).verbose_name)) for name in PROJECT_FIELDS]
+    targets += [(f"sub_item:{s.pk}", f"{_('Sub-item')}: {s.name}") for s in project.sub_items.all()]
+    return targets
+
+
+def _project_form_page(request, *, budget, project=None):
+    form = ProjectForm(request.POST or None, instance=project)
+    formset = SubItemFormSet(
+        request.POST or None,
+        prefix="sub",
+        initial=[{"id": s.pk, "name": s.name, "amount": s.amount, "description": s.description}
+                 for s in project.sub_items.all()] if project else None,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            if project is None:
+                project = services.project_create(
+                    budget=budget, actor=request.user, data=data, sub_items=sub_item_rows(formset)
+                )
+            else:
+                project = services.project_update(
+                    project=project,
+                    actor=request.user,
+                    version=form.cleaned_data.get("expected_version"),
+                    data=data,
+                    sub_items=sub_item_rows(formset),
+                )
+        except BusinessRuleError as error:
+            form.add_error(None, str(error.message))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("budgets:project", budget.cycle.year, budget.unit.code, project.pk)
+    return render(
+        request,
+        "budgets/project_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "budget": budget,
+            "unit": budget.unit,
+            "cycle": budget.cycle,
+            "project": project,
+            "open_comments": workflow.open_comments(project) if project else [],
+            "changes": workflow.changes_since_hq_saw(project) if project else [],
+        },
+    )
+
+
+@login_required
+def project_new(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
+    unit = get_object_or_404(visible_units(request.user), code=unit_code)
+    budget = get_object_or_404(
+        UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
+    )
+    if not policy.can_edit_item(request.user, budget) and not _may_add_projects(request.user, budget):
+        raise PermissionDenied
+    return _project_form_page(request, budget=budget)
+
+
+def _may_add_projects(user, budget) -> bool:
+    from budgets.models import CycleState
+
+    return (
+        policy.role_of(user) in policy.UNIT_STAFF_ROLES
+        and policy.can_view_unit(user, budget.unit)
+        and budget.cycle.state == CycleState.PREPARATION
+    )
+
+
+@login_required
+def project_edit(request: HttpRequest, year: int, unit_code: str, pk: int) -> HttpResponse:
+    unit = get_object_or_404(visible_units(request.user), code=unit_code)
+    budget = get_object_or_404(
+        UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
+    )
+    project = get_object_or_404(budget.projects.all(), pk=pk)
+    if not policy.can_edit_item(request.user, project):
+        raise PermissionDenied
+    return _project_form_page(request, budget=budget, project=project)

@@ -166,3 +166,8 @@ LOGGING = {
 }
 
 AUTHENTICATION_BACKENDS = ["approvals.backends.RoleBackend"]
+
+# History is an audit trail: nobody may revert an item to an old version from the admin, which
+# would bypass the workflow and its locks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

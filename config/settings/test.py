@@ -16,3 +16,7 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Tasks queued on commit run at once in unit tests (emails land in the locmem outbox); the real
+# worker is exercised by tests/test_celery_worker.py and tests/approvals/test_email_delivery.py.
+CELERY_TASK_ALWAYS_EAGER = True
+SITE_URL = "http://testserver"

@@ -21,14 +21,14 @@ def test_pages_require_login(demo, client):
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_hq_user_lands_on_the_bureau_overview(demo, client):
+def test_hq_user_lands_on_the_dashboard_of_the_cycle_in_preparation(demo, client):
     response = login(client, "hq_reviewer").get(reverse("home"))
-    assert response.url == reverse("budgets:bureau", args=[2020])
+    assert response.url == reverse("approvals:dashboard", args=[2021])
 
 
 def test_branch_user_lands_on_their_unit(demo, client):
     response = login(client, "baoan_head").get(reverse("home"))
-    assert response.url == reverse("budgets:unit", args=[2020, "baoan"])
+    assert response.url == reverse("budgets:unit", args=[2021, "baoan"])
 
 
 def test_bureau_overview_reproduces_table3(demo, client, django_assert_max_num_queries):

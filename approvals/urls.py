@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "approvals"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("dashboard/<int:year>/", views.dashboard, name="dashboard"),
+    path("projects/<int:pk>/transition/", views.project_transition, name="project-transition"),
+    path("budgets/<int:pk>/transition/", views.budget_transition, name="budget-transition"),
+    path("projects/<int:pk>/adjustments/", views.adjustment_request, name="adjustment-request"),
+    path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment-decide"),
+]

@@ -1,0 +1,172 @@
+"""Workflow pages: transitions, adjustments, the inbox and the HQ dashboard. Thin: parse the
+form, call one service, turn a BusinessRuleError into a message."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budgets.errors import BusinessRuleError
+from budgets.models import BudgetCycle, Project, UnitBudget
+from budgets.money import to_wan
+
+from . import policy, selectors, services
+from .models import AdjustmentRequest
+
+
+def _project_for(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(
+        Project.objects.filter(budget__unit__in=policy.visible_units(request.user)).select_related(
+            "budget__unit", "budget__cycle"
+        ),
+        pk=pk,
+    )
+
+
+def _budget_for(request: HttpRequest, pk: int) -> UnitBudget:
+    return get_object_or_404(
+        UnitBudget.objects.filter(unit__in=policy.visible_units(request.user)).select_related(
+            "unit", "cycle"
+        ),
+        pk=pk,
+    )
+
+
+def _amount(raw: str | None) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw).replace(",", ""))
+    except InvalidOperation as exc:
+        raise BusinessRuleError("bad_amount", "金额格式不正确 / Not an amount: %s" % raw) from exc
+
+
+def _comments(request: HttpRequest) -> list[services.CommentInput]:
+    targets = request.POST.getlist("comment_target")
+    texts = request.POST.getlist("comment_text")
+    return [services.CommentInput(t, x) for t, x in zip(targets, texts, strict=False) if x.strip()]
+
+
+def _back(item) -> str:
+    return services._item_url(item)
+
+
+@login_required
+@require_POST
+def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for(request, pk)
+    return _transition(request, project)
+
+
+@login_required
+@require_POST
+def budget_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, _budget_for(request, pk))
+
+
+def _transition(request: HttpRequest, item) -> HttpResponse:
+    try:
+        event = services.item_transition(
+            item=item,
+            action=request.POST.get("action", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            comments=_comments(request),
+            fiscal_amount=_amount(request.POST.get("fiscal_amount")),
+            other_amount=_amount(request.POST.get("other_amount")),
+        )
+    except BusinessRuleError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, f"{item}: {event.get_to_state_display()}")
+    return redirect(_back(item))
+
+
+@login_required
+@require_POST
+def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for(request, pk)
+    try:
+        services.adjustment_request(
+            project=project,
+            actor=request.user,
+            fiscal_amount=_amount(request.POST.get("fiscal_amount")) or Decimal(0),
+            other_amount=_amount(request.POST.get("other_amount")) or Decimal(0),
+            reason=request.POST.get("reason", ""),
+        )
+    except BusinessRuleError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, "已提交预算调整申请 / Adjustment requested")
+    return redirect(_back(project))
+
+
+@login_required
+@require_POST
+def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    adjustment = get_object_or_404(
+        AdjustmentRequest.objects.filter(budget__unit__in=policy.visible_units(request.user)), pk=pk
+    )
+    try:
+        services.adjustment_decide(
+            adjustment=adjustment,
+            actor=request.user,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+        )
+    except BusinessRuleError as error:
+        messages.error(request, str(error.message))
+    return redirect(_back(adjustment.project))
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("approvals:inbox")
+    return render(
+        request,
+        "approvals/inbox.html",
+        {
+            "projects": selectors.waiting_projects(request.user),
+            "budgets": selectors.waiting_budgets(request.user),
+            "adjustments": selectors.pending_adjustments(request.user)
+            if policy.can_decide_adjustment(request.user)
+            else [],
+            "notifications": request.user.notifications.select_related(
+                "event__actor", "event__project", "event__budget__unit"
+            )[:50],
+        },
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest, year: int) -> HttpResponse:
+    if not policy.can_view_bureau(request.user):
+        raise PermissionDenied
+    cycle = get_object_or_404(BudgetCycle, year=year)
+    data = selectors.dashboard(cycle=cycle, user=request.user)
+    rates, bureau_rate = selectors.adjustment_rates(cycle=cycle, units=policy.visible_units(request.user))
+    return render(
+        request,
+        "approvals/dashboard.html",
+        {
+            "d": data,
+            "cycle": cycle,
+            "rates": rates,
+            "bureau_rate": bureau_rate,
+            "cycles": BudgetCycle.objects.all(),
+            "chart": {
+                "labels": [r.unit.short_name for r in data.rows],
+                "requested": [str(to_wan(r.requested, 2)) for r in data.rows],
+                "approved": [str(to_wan(r.approved, 2)) for r in data.rows],
+                "requested_label": str(_("Requested")),
+                "approved_label": str(_("Approved")),
+            },
+        },
+    )

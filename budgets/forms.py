@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Project, ProjectCategory
+from .services import _PROJECT_EDITABLE_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    """A project request as the branch preparer fills it in. The service does the saving."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = _PROJECT_EDITABLE_FIELDS
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in
+               ("background", "content", "scope", "purpose", "midterm_goal", "annual_goal", "change_reason")},
+        }  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ProjectCategory.objects.all()
+        self.fields["total_amount"].required = False
+        self.fields["total_amount"].help_text = _("Leave empty for a one-year project: this year's amount.")
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        fiscal, other = cleaned.get("fiscal_amount") or 0, cleaned.get("other_amount") or 0
+        total = cleaned.get("total_amount")
+        if total is None:
+            cleaned["total_amount"] = fiscal + other
+        elif total < fiscal + other:
+            self.add_error("total_amount", _("The project total cannot be less than this year's amount."))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model is validated by the service, with the budget it belongs to.
+        pass
+
+
+class SubItemForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=0,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+    )  # fmt: skip
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+
+SubItemFormSet = forms.formset_factory(SubItemForm, extra=1, can_delete=True)
+
+
+def sub_item_rows(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.cleaned_data.get("id"):
+            continue
+        data = form.cleaned_data
+        if not data:
+            continue
+        rows.append({**data, "delete": data.get("DELETE", False)})
+    return rows

@@ -1,0 +1,49 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from budgets.models import FunctionalCode, FundingSource, ProjectCategory, UnitBudget
+from budgets.services import project_create
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def complete_project_data(**overrides) -> dict:
+    data = {
+        "name": "社保政策宣传（2021）",
+        "category": ProjectCategory.objects.get(name="社保政策法规研究"),
+        "project_type": "general",
+        "use_of_funds": "business",
+        "start_date": date(2021, 1, 1),
+        "end_date": date(2021, 12, 31),
+        "fiscal_amount": Decimal("600000.00"),
+        "other_amount": Decimal("0.00"),
+        "functional_code": FunctionalCode.objects.get(code="2080109"),
+        "funding_source": FundingSource.objects.get(code="general_operating"),
+        "purpose": "社保政策法规宣传、培训。",
+        "annual_goal": "开展宣传活动不少于 4 次。",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def budget_2021(demo):
+    return UnitBudget.objects.get(cycle__year=2021, unit__code="baoan")
+
+
+@pytest.fixture
+def draft_project(budget_2021):
+    return project_create(
+        budget=budget_2021,
+        actor=user("baoan_preparer"),
+        data=complete_project_data(),
+        sub_items=[
+            {"name": "宣传册印刷", "amount": Decimal("400000.00")},
+            {"name": "培训", "amount": Decimal("200000.00"), "description": "两期"},
+        ],
+    )
