@@ -117,6 +117,9 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.event}"
+
 
 class AdjustmentState(models.TextChoices):
     PENDING = "pending", _("Pending")

@@ -43,7 +43,7 @@ def _amount(raw: str | None) -> Decimal | None:
     try:
         return Decimal(str(raw).replace(",", ""))
     except InvalidOperation as exc:
-        raise BusinessRuleError("bad_amount", "金额格式不正确 / Not an amount: %s" % raw) from exc
+        raise BusinessRuleError("bad_amount", _("Not an amount: %(value)s") % {"value": raw}) from exc
 
 
 def _comments(request: HttpRequest) -> list[services.CommentInput]:
@@ -102,7 +102,7 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
     except BusinessRuleError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, "已提交预算调整申请 / Adjustment requested")
+        messages.success(request, _("Adjustment requested."))
     return redirect(_back(project))
 
 
