@@ -1,12 +1,323 @@
-from django.contrib import admin
+"""HQ's review queues (“待我审核”) and the read-only workflow records in the Django admin.
 
-from .models import Membership
+Every action calls the same services as the pages and the API, so the same rules apply: the
+admin is only another way in.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import F
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from budgets.errors import BusinessRuleError
+from budgets.money import format_wan
+
+from . import policy, selectors, services
+from .models import (
+    AdjustmentRequest,
+    AdjustmentState,
+    Membership,
+    Notification,
+    ReviewComment,
+    ReviewQueueBudget,
+    ReviewQueueProject,
+    WorkflowEvent,
+)
+from .roles import Role
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "role"]
-    list_filter = ["role", "unit"]
+    list_display = ["user", "unit", "role", "daily_digest"]
+    list_filter = ["role", "unit", "daily_digest"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "unit"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "budget", "project", "from_state", "to_state", "comment"]
+    list_filter = ["action", "to_state", "budget__cycle", "budget__unit"]
+    search_fields = ["comment", "project__name", "actor__username"]
+    list_select_related = ["actor", "budget__unit", "budget__cycle", "project"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(budget__unit__in=policy.visible_units(request.user))
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "author", "budget", "project", "target", "text"]
+    list_filter = ["budget__cycle", "budget__unit"]
+    search_fields = ["text", "project__name"]
+    list_select_related = ["author", "budget__unit", "budget__cycle", "project"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(budget__unit__in=policy.visible_units(request.user))
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "event", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["recipient__username"]
+    list_select_related = ["recipient", "event__actor"]
+
+
+# --- Review queues -----------------------------------------------------------------------------
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("waiting time")
+    parameter_name = "waiting"
+    BANDS = {"lt3": (None, 3), "3to7": (3, 7), "gt7": (7, None)}
+
+    def lookups(self, request, model_admin):
+        return [("lt3", _("under 3 days")), ("3to7", _("3 to 7 days")), ("gt7", _("over 7 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.BANDS:
+            return queryset
+        low, high = self.BANDS[self.value()]
+        now = timezone.now()
+        if low is not None:
+            queryset = queryset.filter(state_changed_at__lte=now - timedelta(days=low))
+        if high is not None:
+            queryset = queryset.filter(state_changed_at__gt=now - timedelta(days=high))
+        return queryset
+
+
+class AmountFilter(admin.SimpleListFilter):
+    title = _("amount")
+    parameter_name = "amount"
+    BANDS = {"lt10": (None, 100_000), "10to100": (100_000, 1_000_000), "gt100": (1_000_000, None)}
+
+    def lookups(self, request, model_admin):
+        return [("lt10", _("under 10万")), ("10to100", _("10万 to 100万")), ("gt100", _("over 100万"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.BANDS:
+            return queryset
+        low, high = self.BANDS[self.value()]
+        queryset = queryset.annotate(_amount=F("fiscal_amount") + F("other_amount"))
+        if low is not None:
+            queryset = queryset.filter(_amount__gte=low)
+        if high is not None:
+            queryset = queryset.filter(_amount__lt=high)
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class QueueAdmin(admin.ModelAdmin):
+    """Common to both queues: only what waits for the user's role, oldest first, read-only."""
+
+    ordering = ["state_changed_at"]
+    actions = ["approve_selected", "recommend_selected", "return_selected"]
+
+    def has_module_permission(self, request):
+        return policy.role_of(request.user) in {Role.HQ_REVIEWER, Role.HQ_APPROVER}
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("waiting"), ordering="state_changed_at")
+    def waiting(self, obj):
+        return timezone.now() - obj.state_changed_at
+
+    def _run(self, request, queryset, action: str, reason: str = ""):
+        try:
+            events = services.items_transition(
+                items=list(queryset), action=action, actor=request.user, reason=reason
+            )
+        except BusinessRuleError as error:
+            self.message_user(request, str(error.message), messages.ERROR)
+        else:
+            self.message_user(
+                request, _("%(count)d items: %(action)s.") % {"count": len(events), "action": action}
+            )
+
+    def _confirm(self, request, queryset, action: str, title, needs_reason: bool):
+        """One confirmation page for the whole selection; each item still gets its own event."""
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if "confirm" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if needs_reason and not reason.strip():
+                form.add_error("reason", _("Give a reason."))
+            else:
+                self._run(request, queryset, action, reason)
+                return None
+        return render(
+            request,
+            "admin/approvals/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "queryset": queryset,
+                "form": form,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Approve the selected items"))
+    def approve_selected(self, request, queryset):
+        return self._confirm(
+            request, queryset, "approve", _("Approve the selected items"), needs_reason=False
+        )
+
+    @admin.action(description=_("Recommend the selected items for approval"))
+    def recommend_selected(self, request, queryset):
+        return self._confirm(request, queryset, "recommend", _("Recommend for approval"), needs_reason=False)
+
+    @admin.action(description=_("Return the selected items for revision"))
+    def return_selected(self, request, queryset):
+        return self._confirm(request, queryset, "return", _("Return for revision"), needs_reason=True)
+
+
+@admin.register(ReviewQueueProject)
+class ReviewQueueProjectAdmin(QueueAdmin):
+    list_display = ["name", "unit", "state", "waiting", "amount_wan", "page_link"]
+    list_filter = [("budget__unit", admin.RelatedOnlyFieldListFilter), "state", WaitingFilter, AmountFilter]
+    search_fields = ["name", "budget__unit__name"]
+    list_select_related = ["budget__unit", "budget__cycle"]
+    readonly_fields = ["name", "budget", "category", "state", "state_changed_at", "fiscal_amount", "other_amount",
+                       "purpose", "annual_goal", "history_html"]  # fmt: skip
+    fields = readonly_fields
+    actions = [*QueueAdmin.actions, "cut_selected"]
+
+    def get_queryset(self, request):
+        waiting = selectors.waiting_projects(request.user).values("pk")
+        return ReviewQueueProject.objects.filter(pk__in=waiting).select_related(
+            "budget__unit", "budget__cycle"
+        )
+
+    @admin.display(description=_("unit"), ordering="budget__unit__sort_order")
+    def unit(self, obj):
+        return obj.budget.unit.short_name
+
+    @admin.display(description=_("amount (万元)"))
+    def amount_wan(self, obj):
+        return format_wan(obj.amount, places=2)
+
+    @admin.display(description=_("page"))
+    def page_link(self, obj):
+        return format_html('<a href="{}">{}</a>', services._item_url(obj), _("open"))
+
+    @admin.display(description=_("history and comments"))
+    def history_html(self, obj):
+        rows = [
+            format_html(
+                "<li>{} · {} · {} → {} {}</li>",
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                e.actor,
+                e.action,
+                e.get_to_state_display(),
+                e.comment,
+            )
+            for e in selectors.events_of(obj)
+        ]
+        return format_html("<ul>{}</ul>", format_html("".join(rows))) if rows else "—"
+
+    @admin.action(description=_("Cut the amount of the selected item (one at a time)"))
+    def cut_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Cut one item at a time."), messages.WARNING)
+            return None
+        project = queryset.get()
+        form = CutForm(request.POST if "confirm" in request.POST else None, initial={
+            "fiscal_amount": project.fiscal_amount, "other_amount": project.other_amount})  # fmt: skip
+        if "confirm" in request.POST and form.is_valid():
+            try:
+                services.item_transition(item=project, action="cut", actor=request.user, **form.cleaned_data)
+            except BusinessRuleError as error:
+                form.add_error(None, str(error.message))
+            else:
+                self.message_user(request, _("Cut."))
+                return None
+        return render(request, "admin/approvals/confirm_action.html", {
+            **self.admin_site.each_context(request), "title": _("Cut the amount"), "queryset": queryset,
+            "form": form, "action": "cut_selected", "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})  # fmt: skip
+
+
+class CutForm(forms.Form):
+    fiscal_amount = forms.DecimalField(
+        label=_("Fiscal funds after the cut (yuan)"), max_digits=16, decimal_places=2
+    )
+    other_amount = forms.DecimalField(
+        label=_("Other funds after the cut (yuan)"), max_digits=16, decimal_places=2
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(ReviewQueueBudget)
+class ReviewQueueBudgetAdmin(QueueAdmin):
+    list_display = ["unit", "cycle", "state", "waiting"]
+    list_filter = ["unit", "state", WaitingFilter]
+    list_select_related = ["unit", "cycle"]
+    readonly_fields = ["unit", "cycle", "state", "state_changed_at"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return ReviewQueueBudget.objects.filter(pk__in=selectors.waiting_budgets(request.user).values("pk"))
+
+
+@admin.register(AdjustmentRequest)
+class AdjustmentRequestAdmin(ReadOnlyAdmin):
+    list_display = [
+        "project",
+        "budget",
+        "original_amount",
+        "adjusted_amount",
+        "state",
+        "requested_by",
+        "requested_at",
+    ]
+    list_filter = ["state", "budget__cycle", "budget__unit"]
+    search_fields = ["project__name", "reason"]
+    list_select_related = ["project", "budget__unit", "budget__cycle", "requested_by"]
+    actions = ["approve_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(budget__unit__in=policy.visible_units(request.user))
+
+    @admin.action(description=_("Approve the selected adjustments"))
+    def approve_selected(self, request, queryset):
+        try:
+            for adjustment in queryset.filter(state=AdjustmentState.PENDING):
+                services.adjustment_decide(adjustment=adjustment, actor=request.user, approve=True)
+        except BusinessRuleError as error:
+            self.message_user(request, str(error.message), messages.ERROR)

@@ -20,8 +20,8 @@ BUREAU_WIDE_ROLES = frozenset({Role.HQ_REVIEWER, Role.HQ_APPROVER, Role.AUDITOR,
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.BRANCH_PREPARER: [],
     Role.BRANCH_HEAD: [],
-    Role.HQ_REVIEWER: ["budgets.view_*"],
-    Role.HQ_APPROVER: ["budgets.view_*"],
+    Role.HQ_REVIEWER: ["budgets.view_*", "approvals.view_*"],
+    Role.HQ_APPROVER: ["budgets.view_*", "approvals.view_*"],
     Role.AUDITOR: ["budgets.view_*", "approvals.view_*"],
     Role.ADMINISTRATOR: [
         "auth.*_user",

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.policy import visible_units
 
@@ -26,14 +28,33 @@ from .models import (
 )
 
 
-class UnitScopedAdmin(admin.ModelAdmin):
-    """Admin lists only rows of units the user may see (approvals.policy), for any role."""
+class UnitScopedAdmin(SimpleHistoryAdmin):
+    """Admin lists only rows of units the user may see (approvals.policy), for any role; the
+    history of each row is one click away; an approved item cannot be changed here either."""
 
     unit_path = "budget__unit"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs.filter(**{f"{self.unit_path}__in": visible_units(request.user)})
+
+    def _locked(self, obj) -> bool:
+        for holder in (obj, getattr(obj, "project", None), getattr(obj, "budget", None)):
+            if holder is not None and getattr(holder, "is_locked", False):
+                return True
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and self._locked(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and self._locked(obj))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Old versions may be looked at, never saved back: that would bypass the workflow.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Unit)

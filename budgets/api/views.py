@@ -16,6 +16,7 @@ from budgets.models import (
 from budgets.selectors import budgets_with_totals, projects_for_units
 
 from . import serializers
+from .workflow import TransitionMixin
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -74,7 +75,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["year", "unit", "project_type"]
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(TransitionMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ProjectSerializer
     filterset_class = ProjectFilter
 
@@ -91,7 +92,7 @@ class UnitBudgetFilter(django_filters.FilterSet):
         fields = ["year", "unit"]
 
 
-class UnitBudgetViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitBudgetViewSet(TransitionMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.UnitBudgetSerializer
     filterset_class = UnitBudgetFilter
 

@@ -1,0 +1,67 @@
+"""The workflow transitions as API actions, under the same services and rules as the pages."""
+
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from approvals import policy, services
+from approvals.workflow import Action
+
+
+class CommentSerializer(serializers.Serializer):
+    target = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField()
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Action.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    comments = CommentSerializer(many=True, required=False, default=list)
+    fiscal_amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, min_value=Decimal(0)
+    )
+    other_amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, min_value=Decimal(0)
+    )
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TransitionMixin:
+    """POST …/{id}/transition/ with {"action": "approve", "reason": …}: 200 with the event, 400
+    with {"code", "message"} when a rule says no (409 semantics are in the code: "conflict")."""
+
+    @extend_schema(request=TransitionSerializer, responses=TransitionResultSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        item = get_object_or_404(self.get_queryset(), pk=pk)
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        event = services.item_transition(
+            item=item,
+            action=values["action"],
+            actor=request.user,
+            reason=values["reason"],
+            comments=[services.CommentInput(c["target"], c["text"]) for c in values["comments"]],
+            fiscal_amount=values.get("fiscal_amount"),
+            other_amount=values.get("other_amount"),
+        )
+        return Response(TransitionResultSerializer(event).data)
+
+    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.CharField())})
+    @action(detail=True, methods=["get"])
+    def actions(self, request, pk=None):
+        """The actions the caller may take on this item now."""
+        item = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response([t.action for t in policy.allowed_transitions(request.user, item)])
