@@ -43,7 +43,7 @@ class TransitionMixin:
 
     @extend_schema(request=TransitionSerializer, responses=TransitionResultSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, **kwargs):
         item = get_object_or_404(self.get_queryset(), pk=pk)
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -61,7 +61,7 @@ class TransitionMixin:
 
     @extend_schema(responses={200: serializers.ListSerializer(child=serializers.CharField())})
     @action(detail=True, methods=["get"])
-    def actions(self, request, pk=None):
+    def actions(self, request, pk=None, **kwargs):
         """The actions the caller may take on this item now."""
         item = get_object_or_404(self.get_queryset(), pk=pk)
         return Response([t.action for t in policy.allowed_transitions(request.user, item)])

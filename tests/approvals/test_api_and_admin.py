@@ -1,0 +1,112 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from approvals.models import WorkflowEvent
+from approvals.services import item_transition
+from approvals.workflow import State
+
+from .conftest import user
+
+pytestmark = pytest.mark.django_db
+
+
+def api(username):
+    client = APIClient()
+    client.force_authenticate(user(username))
+    return client
+
+
+def submitted(project):
+    item_transition(item=project, action="submit", actor=user("baoan_preparer"))
+    item_transition(item=project, action="sign_off", actor=user("baoan_head"))
+    project.refresh_from_db()
+    return project
+
+
+def test_api_transition_follows_the_same_rules(draft_project):
+    url = f"/api/v1/projects/{draft_project.pk}/transition/"
+    response = api("baoan_preparer").post(url, {"action": "sign_off"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] in ("conflict", "forbidden")
+    assert api("baoan_preparer").post(url, {"action": "submit"}, format="json").status_code == 200
+    assert (
+        api("baoan_head").post(url, {"action": "sign_off"}, format="json").json()["to_state"] == "submitted"
+    )
+    denied = api("hq_reviewer").post(url, {"action": "return"}, format="json")
+    assert denied.status_code == 400 and denied.json()["code"] == "reason_required"
+    returned = api("hq_reviewer").post(
+        url,
+        {"action": "return", "comments": [{"target": "field:purpose", "text": "说明用途"}]},
+        format="json",
+    )
+    assert returned.status_code == 200 and returned.json()["to_state"] == "returned"
+
+
+def test_api_lists_the_callers_actions(draft_project):
+    assert api("baoan_preparer").get(f"/api/v1/projects/{draft_project.pk}/actions/").json() == ["submit"]
+    assert api("hq_reviewer").get(f"/api/v1/projects/{draft_project.pk}/actions/").json() == []
+
+
+def test_api_cannot_reach_another_units_project(draft_project):
+    response = api("luohu_head").post(
+        f"/api/v1/projects/{draft_project.pk}/transition/", {"action": "submit"}
+    )
+    assert response.status_code == 404
+
+
+def test_api_cut_with_amounts(draft_project):
+    submitted(draft_project)
+    response = api("hq_reviewer").post(
+        f"/api/v1/projects/{draft_project.pk}/transition/",
+        {"action": "cut", "reason": "压减", "fiscal_amount": "450000.00"},
+        format="json",
+    )
+    assert response.status_code == 200
+    draft_project.refresh_from_db()
+    assert draft_project.amount == Decimal("450000.00")
+
+
+def test_admin_bulk_approve_gives_each_item_its_own_event(draft_project, budget_2021, client):
+    from budgets.services import project_create
+
+    from .conftest import complete_project_data
+
+    second = project_create(budget=budget_2021, actor=user("baoan_preparer"),
+                            data=complete_project_data(name="第二个项目"))  # fmt: skip
+    for project in (draft_project, second):
+        submitted(project)
+        item_transition(item=project, action="recommend", actor=user("hq_reviewer"))
+    client.login(username="hq_approver", password="demo-2020")
+    url = reverse("admin:approvals_reviewqueueproject_changelist")
+    listing = client.get(url).content.decode()
+    assert "社保政策宣传（2021）" in listing and "第二个项目" in listing
+    ids = [str(draft_project.pk), str(second.pk)]
+    confirm = client.post(url, {"action": "approve_selected", "_selected_action": ids})
+    assert "Confirm" in confirm.content.decode() or "确认" in confirm.content.decode()
+    client.post(url, {"action": "approve_selected", "_selected_action": ids, "confirm": "yes", "reason": ""})
+    for project in (draft_project, second):
+        project.refresh_from_db()
+        assert project.state == State.APPROVED
+        assert WorkflowEvent.objects.filter(project=project, action="approve").count() == 1
+
+
+def test_admin_return_needs_a_reason(draft_project, client):
+    submitted(draft_project)
+    client.login(username="hq_reviewer", password="demo-2020")
+    url = reverse("admin:approvals_reviewqueueproject_changelist")
+    client.post(url, {"action": "return_selected", "_selected_action": [draft_project.pk], "confirm": "yes"})
+    draft_project.refresh_from_db()
+    assert draft_project.state == State.SUBMITTED
+    client.post(url, {"action": "return_selected", "_selected_action": [draft_project.pk], "confirm": "yes",
+                      "reason": "补充依据"})  # fmt: skip
+    draft_project.refresh_from_db()
+    assert draft_project.state == State.RETURNED
+
+
+def test_queue_shows_only_what_waits_for_the_role(draft_project, client):
+    submitted(draft_project)
+    client.login(username="hq_approver", password="demo-2020")
+    listing = client.get(reverse("admin:approvals_reviewqueueproject_changelist")).content.decode()
+    assert "社保政策宣传（2021）" not in listing  # it waits for the reviewer, not the approver

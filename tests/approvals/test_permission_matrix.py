@@ -1,0 +1,135 @@
+"""Every URL pattern and API route, for each role of branch A (宝安), against branch B's (罗湖)
+objects: B's objects answer 403 or 404 (the admin sends non-staff to its login page), and no
+page, list or export shows B's data. New routes must be classified here, or this test fails."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from approvals.services import adjustment_request, item_transition
+from budgets.models import UnitBudget
+from budgets.services import project_create
+
+from .conftest import complete_project_data, user
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "罗湖专属项目Z9"
+# Reference data every signed-in user may read: not any unit's objects.
+REFERENCE_ROUTES = {
+    "cycle-detail", "functional-code-detail", "economic-code-detail", "funding-source-detail",
+    "procurement-item-detail",
+}  # fmt: skip
+# Routes that are not about one unit's object: checked for leaks in their content instead.
+UNOWNED_KWARGS = {"format", "year"}
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, sorted(pattern.pattern.regex.groupindex)
+
+
+@pytest.fixture
+def branch_b(demo):
+    """罗湖分局's objects: a draft, an approved project with an adjustment waiting."""
+    budget = UnitBudget.objects.get(cycle__year=2021, unit__code="luohu")
+    draft = project_create(
+        budget=budget, actor=user("luohu_preparer"), data=complete_project_data(name=SECRET)
+    )
+    approved = project_create(budget=budget, actor=user("luohu_preparer"),
+                              data=complete_project_data(name=f"{SECRET}-批复"))  # fmt: skip
+    for action, who in [("submit", "luohu_preparer"), ("sign_off", "luohu_head"), ("recommend", "hq_reviewer"),
+                        ("approve", "hq_approver")]:  # fmt: skip
+        item_transition(item=approved, action=action, actor=user(who))
+    adjustment = adjustment_request(project=approved, actor=user("luohu_head"), fiscal_amount=Decimal("1"),
+                                    other_amount=Decimal("0"), reason="测试")  # fmt: skip
+    return {"budget": budget, "project": draft, "approved": approved, "adjustment": adjustment}
+
+
+def _admin_object(name: str, b: dict):
+    """admin:<app>_<model>_<view> with object_id: B's object of that model, if it is unit data."""
+    label = name.split(":", 1)[1].rsplit("_", 1)[0]
+    for model in admin.site._registry:
+        if f"{model._meta.app_label}_{model._meta.model_name}" == label:
+            break
+    else:
+        return None
+    by_model = {
+        "project": b["project"].pk, "reviewqueueproject": b["project"].pk, "unitbudget": b["budget"].pk,
+        "reviewqueuebudget": b["budget"].pk, "adjustmentrequest": b["adjustment"].pk,
+        "projectsubitem": None, "unit": b["budget"].unit_id,
+    }  # fmt: skip
+    return by_model.get(model._meta.model_name, b["budget"].unit_id)
+
+
+def _kwargs(name: str, params: list[str], b: dict) -> dict | None:
+    values = {"year": 2021, "format": "json", "unit_code": "luohu"}
+    kwargs = {}
+    for param in params:
+        if param in values:
+            kwargs[param] = values[param]
+        elif param == "code" and name.startswith("unit"):
+            kwargs[param] = "luohu"
+        elif param == "pk":
+            if "adjustment" in name:
+                kwargs[param] = b["adjustment"].pk
+            elif "budget" in name:
+                kwargs[param] = b["budget"].pk
+            else:
+                kwargs[param] = b["project"].pk
+        elif param == "object_id":
+            object_id = _admin_object(name, b)
+            if object_id is None:
+                return None
+            kwargs[param] = object_id
+        elif param == "version_id":
+            kwargs[param] = b["project"].history.first().history_id
+        else:
+            kwargs[param] = "x"
+    return kwargs
+
+
+@pytest.mark.parametrize("username", ["baoan_preparer", "baoan_head"])
+def test_branch_a_cannot_reach_branch_b(branch_b, client, username, capsys):
+    client.force_login(user(username))
+    covered = leaks = 0
+    problems = []
+    for name, params in _walk(get_resolver().url_patterns):
+        if name in REFERENCE_ROUTES or name in ("logout", "admin:logout", "admin:login") or "jsi18n" in name:
+            continue
+        kwargs = _kwargs(name, params, branch_b)
+        if kwargs is None:
+            continue
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except Exception:
+            continue
+        owned = bool(set(params) - UNOWNED_KWARGS)
+        covered += 1
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url, {"action": "submit", "reason": "x", "decision": "approve"})
+        body = response.content.decode(errors="ignore") if response.status_code == 200 else ""
+        if SECRET in body:
+            leaks += 1
+            problems.append(f"{name} {url} shows branch B's data")
+        if name.startswith("admin:"):
+            if response.status_code != 302 or "/admin/login/" not in response["Location"]:
+                problems.append(f"{name} {url} → {response.status_code}")
+        elif owned and response.status_code not in (403, 404):
+            problems.append(f"{name} {url} → {response.status_code}")
+    with capsys.disabled():
+        print(f"\n{username}: {covered} routes against 罗湖分局's objects, {len(problems)} problems")
+    assert problems == []
+    assert covered > 200
+    branch_b["project"].refresh_from_db()
+    assert branch_b["project"].state == "draft"
+    branch_b["adjustment"].refresh_from_db()
+    assert branch_b["adjustment"].state == "pending"
