@@ -72,11 +72,21 @@ def last_seen_by_hq(item) -> WorkflowEvent | None:
     return events_of(item).filter(action=Action.SIGN_OFF).first()
 
 
+HQ_SIDE = frozenset({State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW, State.RECOMMENDED})
+
+
 def changes_since_hq_saw(item) -> list:
-    seen = last_seen_by_hq(item)
-    if seen is None or "snapshot" not in seen.data:
+    """While the unit works on it: what changed since HQ last saw it. Once it is back at HQ:
+    what this resubmission changed compared with the submission before."""
+    sign_offs = [e for e in events_of(item).filter(action=Action.SIGN_OFF) if "snapshot" in e.data]
+    if item.state in HQ_SIDE:
+        if len(sign_offs) < 2:
+            return []
+        before, after = sign_offs[1].data["snapshot"], sign_offs[0].data["snapshot"]
+        return diff(before, after, model=type(item))
+    if not sign_offs:
         return []
-    return diff(seen.data["snapshot"], snapshot(item), model=type(item))
+    return diff(sign_offs[0].data["snapshot"], snapshot(item), model=type(item))
 
 
 @dataclass
@@ -124,7 +134,7 @@ class Dashboard:
     cycle: BudgetCycle
     stages: list[State]
     rows: list[UnitRow]
-    waiting: Counter
+    waiting: list[tuple[str, int]]
     oldest: Project | UnitBudget | None
     now: datetime
 
@@ -170,7 +180,7 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
     ]
     oldest = min(hq_waiting, key=lambda i: i.state_changed_at, default=None)
     ordered = sorted(rows.values(), key=lambda r: r.unit.sort_order)
-    return Dashboard(cycle, STAGES, ordered, waiting, oldest, timezone.now())
+    return Dashboard(cycle, STAGES, ordered, sorted(waiting.items()), oldest, timezone.now())
 
 
 def adjustment_rates(*, cycle: BudgetCycle, units) -> tuple[dict, Decimal | None]:

@@ -65,7 +65,7 @@ class SubItemForm(forms.Form):
     )
 
 
-SubItemFormSet = forms.formset_factory(SubItemForm, extra=1, can_delete=True)
+SubItemFormSet = forms.formset_factory(SubItemForm, extra=3, can_delete=True)
 
 
 def sub_item_rows(formset) -> list[dict]:

@@ -18,3 +18,38 @@ def role_label(role):
 @register.filter
 def percent(value):
     return f"{value:.2%}"
+
+
+@register.filter
+def target_label(target: str) -> str:
+    """'field:annual_goal' → the field's name as the reader knows it."""
+    from django.utils.translation import gettext as _
+
+    from budgets.models import Project
+
+    kind, _sep, key = (target or "").partition(":")
+    if kind == "field":
+        try:
+            return str(Project._meta.get_field(key).verbose_name)
+        except Exception:
+            return key
+    if kind == "sub_item":
+        return f"{_('Sub-item')} #{key}"
+    if kind == "indicator":
+        return f"{_('Indicator')} #{key}"
+    return _("general")
+
+
+@register.filter
+def action_label(action: str) -> str:
+    from django.utils.translation import gettext as _
+
+    from approvals.workflow import Action
+
+    if action in Action.values:
+        return Action(action).label
+    return {
+        "adjustment_request": _("Adjustment requested"),
+        "adjustment_approve": _("Adjustment approved"),
+        "adjustment_reject": _("Adjustment rejected"),
+    }.get(action, action)

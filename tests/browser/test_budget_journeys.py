@@ -9,7 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_hq_reviewer_reads_the_bureau_budget_down_to_a_project(live_server, demo, page, shot):
     log_in(page, live_server.url, "hq_reviewer")
-    page.wait_for_url("**/budgets/2020/")
+    page.wait_for_url("**/workflow/dashboard/2021/")
+    page.goto(f"{live_server.url}/budgets/2020/")
     table = page.get_by_test_id("bureau-table")
     assert "部门支出预算总表" in page.content()
     baoan = table.locator("tr[data-unit=baoan]")
@@ -37,7 +38,8 @@ def test_hq_reviewer_reads_the_bureau_budget_down_to_a_project(live_server, demo
 
 def test_branch_preparer_sees_only_their_own_unit(live_server, demo, page, shot):
     log_in(page, live_server.url, "baoan_preparer")
-    page.wait_for_url("**/budgets/2020/baoan/")
+    page.wait_for_url("**/budgets/2021/baoan/")
+    page.goto(f"{live_server.url}/budgets/2020/baoan/")
     assert page.locator("[data-field=total]").inner_text() == "7,656"
     assert page.get_by_test_id("current-user").inner_text().startswith("宝安分局经办人")
     shot("01-own-unit")

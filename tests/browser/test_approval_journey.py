@@ -1,0 +1,148 @@
+"""The whole approval path in a real browser, one person at a time, a screenshot at each step:
+preparer creates a project with sub-items and submits → branch head signs off → HQ reviewer
+returns it with a comment on one field → preparer sees the comment, edits, sees the diff and
+resubmits → head signs off → reviewer cuts the amount with a reason and recommends → approver
+approves → the item is locked → an adjustment request is approved."""
+
+import pytest
+
+from budgets.models import Project
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def as_user(browser, live_server, shot):
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        log_in(page, live_server.url, username)
+        page.wait_for_load_state()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def act(page, action, **fields):
+    form = page.locator(f"form[data-action={action}]")
+    for name, value in fields.items():
+        if name == "comment_target":
+            form.locator("select[name=comment_target]").select_option(value)
+        else:
+            form.locator(f"[name={name}]").fill(value)
+    with page.expect_navigation():
+        form.locator("button").click()
+
+
+def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, as_user, request):
+    from .conftest import ARTIFACTS
+
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def snap(page, name):
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    # 1. The preparer creates the request with two sub-items.
+    preparer = as_user("baoan_preparer")
+    preparer.wait_for_url("**/budgets/2021/baoan/")
+    preparer.get_by_test_id("new-project").click()
+    preparer.fill("#id_name", "社保政策宣传与培训")
+    preparer.select_option("#id_category", label="社保政策法规研究")
+    preparer.fill("#id_start_date", "2021-01-01")
+    preparer.fill("#id_end_date", "2021-12-31")
+    preparer.fill("#id_fiscal_amount", "600000.00")
+    preparer.fill("#id_other_amount", "0")
+    preparer.select_option("#id_functional_code", label="2080109 社会保险经办机构")
+    preparer.select_option("#id_funding_source", label="一般性经费拨款（基本支出拨款）")
+    preparer.fill("#id_purpose", "社保政策法规宣传、培训。")
+    preparer.fill("#id_annual_goal", "开展宣传活动不少于 4 次。")
+    preparer.fill("#id_sub-0-name", "宣传册印刷")
+    preparer.fill("#id_sub-0-amount", "400000.00")
+    preparer.fill("#id_sub-1-name", "业务培训")
+    preparer.fill("#id_sub-1-amount", "200000.00")
+    snap(preparer, "01-new-project-form")
+    with preparer.expect_navigation():
+        preparer.get_by_role("button", name="保存").click()
+    assert preparer.get_by_test_id("sub-items").locator("tbody tr").count() == 2
+    project = Project.objects.get(name="社保政策宣传与培训")
+    project_url = f"{live_server.url}/budgets/2021/baoan/projects/{project.pk}/"
+    assert preparer.locator("form[data-action=submit] button").is_enabled()
+    act(preparer, "submit")
+    assert preparer.get_by_test_id("state").inner_text() == "待分局负责人审核"
+    snap(preparer, "02-submitted-to-head")
+
+    # 2. The branch head signs off to HQ.
+    head = as_user("baoan_head")
+    head.goto(project_url)
+    act(head, "sign_off")
+    assert head.get_by_test_id("state").inner_text() == "已报市局"
+    snap(head, "03-signed-off")
+
+    # 3. The HQ reviewer returns it with a comment on the annual goal.
+    reviewer = as_user("hq_reviewer")
+    reviewer.goto(project_url)
+    act(reviewer, "return", comment_target="field:annual_goal", comment_text="年度目标请量化到次数和人数",
+        reason="目标不够具体")  # fmt: skip
+    assert reviewer.get_by_test_id("state").inner_text() == "退回修改"
+    snap(reviewer, "04-returned-with-comment")
+
+    # 4. The preparer sees the comment, edits, sees the diff and resubmits.
+    preparer.goto(project_url)
+    assert "年度目标请量化到次数和人数" in preparer.get_by_test_id("open-comments").inner_text()
+    preparer.get_by_test_id("edit").click()
+    assert "年度目标请量化" in preparer.locator("[data-comment-for=annual_goal]").inner_text()
+    preparer.fill("#id_annual_goal", "开展宣传活动 6 次，培训 2000 人次。")
+    with preparer.expect_navigation():
+        preparer.get_by_role("button", name="保存").click()
+    diff = preparer.get_by_test_id("diff")
+    assert diff.locator("tr[data-field=annual_goal]").count() == 1
+    assert "培训 2000 人次" in diff.inner_text()
+    snap(preparer, "05-edited-diff-against-what-hq-saw")
+    act(preparer, "submit")
+    head.goto(project_url)
+    act(head, "sign_off")
+    assert head.get_by_test_id("state").inner_text() == "已重新报送"
+    snap(head, "06-resubmitted")
+
+    # 5. The reviewer cuts the amount with a reason, then recommends approval.
+    reviewer.goto(project_url)
+    assert reviewer.get_by_test_id("diff").locator("tr[data-field=annual_goal]").count() == 1
+    act(reviewer, "cut", fiscal_amount="500000.00", reason="印刷费按定额压减")
+    assert "500,000.00" in reviewer.locator("[data-field=amount]").inner_text()
+    act(reviewer, "recommend")
+    snap(reviewer, "07-cut-and-recommended")
+
+    # 6. The approver approves; the item is locked.
+    approver = as_user("hq_approver")
+    approver.goto(project_url)
+    act(approver, "approve")
+    assert approver.get_by_test_id("state").inner_text() == "已批复"
+    snap(approver, "08-approved")
+    preparer.goto(project_url)
+    assert preparer.get_by_test_id("edit").count() == 0
+    assert preparer.goto(f"{project_url}edit/").status == 403
+    preparer.goto(project_url)
+
+    # 7. An adjustment request, approved by the approver: both amounts stay on record.
+    form = preparer.get_by_test_id("adjustment-form")
+    form.locator("[name=fiscal_amount]").fill("550000.00")
+    form.locator("[name=reason]").fill("增加一期培训")
+    with preparer.expect_navigation():
+        form.locator("button").click()
+    snap(preparer, "09-adjustment-requested")
+    approver.goto(project_url)
+    with approver.expect_navigation():
+        approver.locator("button[name=decision][value=approve]").click()
+    adjustments = approver.get_by_test_id("adjustments").inner_text()
+    assert "500,000.00 → 550,000.00" in adjustments
+    assert "550,000.00" in approver.locator("[data-field=amount]").inner_text()
+    snap(approver, "10-adjustment-approved")
