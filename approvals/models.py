@@ -18,9 +18,6 @@ class Membership(models.Model):
         Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    daily_digest = models.BooleanField(
-        _("daily digest"), default=False, help_text=_("One email a day instead of one per event.")
-    )
 
     class Meta:
         ordering = ["unit__sort_order", "role", "user__username"]

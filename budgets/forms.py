@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project, ProjectCategory
+from .models import (
+    BasicExpenditureLine,
+    ProcurementItem,
+    ProcurementLine,
+    Project,
+    ProjectCategory,
+    ThreePublicExpense,
+)
 from .services import _PROJECT_EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,4 +84,84 @@ def sub_item_rows(formset) -> list[dict]:
         if not data:
             continue
         rows.append({**data, "delete": data.get("DELETE", False)})
+    return rows
+
+
+class _RowForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def _post_clean(self):
+        # Validated by the service, which knows the budget the row belongs to.
+        pass
+
+
+class BasicLineForm(_RowForm):
+    class Meta:
+        model = BasicExpenditureLine
+        fields = ["functional_code", "economic_code", "funding_source", "amount", "note"]
+
+
+class ProcurementLineForm(_RowForm):
+    class Meta:
+        model = ProcurementLine
+        fields = [
+            "item",
+            "project",
+            "description",
+            "amount",
+            "sme_amount",
+            "small_micro_amount",
+            "carried_over",
+        ]
+
+    def __init__(self, *args, budget=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if budget is not None:
+            self.fields["item"].queryset = ProcurementItem.objects.filter(
+                catalogue=budget.cycle.procurement_catalogue
+            )
+            self.fields["project"].queryset = budget.projects.all()
+
+
+class ThreePublicForm(forms.ModelForm):
+    class Meta:
+        model = ThreePublicExpense
+        fields = ["abroad", "reception", "vehicle_purchase", "vehicle_operation"]
+        widgets = {name: forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.01"})
+                   for name in fields}  # fmt: skip
+
+    def _post_clean(self):
+        pass
+
+
+BasicLineFormSet = forms.modelformset_factory(
+    BasicExpenditureLine, form=BasicLineForm, extra=3, can_delete=True
+)
+ProcurementLineFormSet = forms.modelformset_factory(
+    ProcurementLine, form=ProcurementLineForm, extra=2, can_delete=True
+)
+
+
+def model_rows(formset) -> list[dict]:
+    """A model formset's rows as plain dicts for the service: id, the fields, delete."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or (not form.has_changed() and form.instance.pk is None):
+            continue
+        instance = data.get("id")
+        row = {k: v for k, v in data.items() if k not in ("id", "DELETE")}
+        row["id"] = instance.pk if instance else None
+        row["delete"] = data.get("DELETE", False)
+        rows.append(row)
     return rows

@@ -119,3 +119,79 @@ def project_update(
     project.save()
     _save_sub_items(project=project, sub_items=list(sub_items), actor=actor)
     return project
+
+
+def _apply_rows(*, model, budget: UnitBudget, rows: list[dict], fields: list[str], actor) -> None:
+    existing = {obj.pk: obj for obj in model.objects.filter(budget=budget)}
+    for row in rows:
+        obj = existing.get(row.get("id")) if row.get("id") else None
+        if row.get("delete"):
+            if obj is not None:
+                obj._history_user = actor
+                obj.delete()
+            continue
+        obj = obj or model(budget=budget)
+        for name in fields:
+            setattr(obj, name, row.get(name))
+        obj._history_user = actor
+        obj.full_clean(exclude=["budget"])
+        obj.save()
+
+
+BASIC_LINE_FIELDS = ["functional_code", "economic_code", "funding_source", "amount", "note"]
+PROCUREMENT_FIELDS = [
+    "item",
+    "project",
+    "description",
+    "amount",
+    "sme_amount",
+    "small_micro_amount",
+    "carried_over",
+]
+THREE_PUBLIC_FIELDS = ["abroad", "reception", "vehicle_purchase", "vehicle_operation"]
+
+
+@transaction.atomic
+def budget_lines_save(
+    *,
+    budget: UnitBudget,
+    actor,
+    version: int | None,
+    basic_lines: list[dict] = (),
+    procurement_lines: list[dict] = (),
+    three_public: list[dict] = (),
+) -> UnitBudget:
+    """The unit's own submission: basic expenditure, procurement and 三公, saved together or not
+    at all. ``three_public`` rows carry their ``year`` (this cycle's and the year before)."""
+    from .models import BasicExpenditureLine, ProcurementLine, ThreePublicExpense
+
+    budget = UnitBudget.objects.select_for_update().get(pk=budget.pk)
+    _check_editable(actor=actor, item=budget)
+    _check_version(item=budget, version=version)
+    _apply_rows(
+        model=BasicExpenditureLine,
+        budget=budget,
+        rows=list(basic_lines),
+        fields=BASIC_LINE_FIELDS,
+        actor=actor,
+    )
+    for row in procurement_lines:
+        item, project = row.get("item"), row.get("project")
+        if item is not None and item.catalogue_id != budget.cycle.procurement_catalogue_id:
+            raise BusinessRuleError("catalogue", _("%(code)s is not in this cycle's procurement catalogue.") % {
+                "code": item.code})  # fmt: skip
+        if project is not None and project.budget_id != budget.pk:
+            raise BusinessRuleError("forbidden", _("That project belongs to another budget."))
+    _apply_rows(model=ProcurementLine, budget=budget, rows=list(procurement_lines), fields=PROCUREMENT_FIELDS,
+                actor=actor)  # fmt: skip
+    for row in three_public:
+        obj, _created = ThreePublicExpense.objects.get_or_create(budget=budget, year=row["year"])
+        for name in THREE_PUBLIC_FIELDS:
+            setattr(obj, name, row.get(name) or 0)
+        obj._history_user = actor
+        obj.full_clean(exclude=["budget"])
+        obj.save()
+    budget.version += 1
+    budget._history_user = actor
+    budget.save()
+    return budget

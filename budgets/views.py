@@ -14,7 +14,15 @@ from approvals.policy import can_view_bureau, membership_of, visible_units
 from . import services
 from .consistency import check_cycle
 from .errors import BusinessRuleError
-from .forms import ProjectForm, SubItemFormSet, sub_item_rows
+from .forms import (
+    BasicLineFormSet,
+    ProcurementLineFormSet,
+    ProjectForm,
+    SubItemFormSet,
+    ThreePublicForm,
+    model_rows,
+    sub_item_rows,
+)
 from .models import BudgetCycle, Project, StaffingFact, UnitBudget
 from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
 
@@ -206,3 +214,60 @@ def project_edit(request: HttpRequest, year: int, unit_code: str, pk: int) -> Ht
     if not policy.can_edit_item(request.user, project):
         raise PermissionDenied
     return _project_form_page(request, budget=budget, project=project)
+
+
+@login_required
+def budget_edit(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
+    """The unit's own submission: basic expenditure, procurement and 三公 on one page."""
+    unit = get_object_or_404(visible_units(request.user), code=unit_code)
+    budget = get_object_or_404(
+        UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
+    )
+    if not policy.can_edit_item(request.user, budget):
+        raise PermissionDenied
+    data = request.POST or None
+    basic = BasicLineFormSet(data, prefix="basic", queryset=budget.basic_lines.all())
+    procurement = ProcurementLineFormSet(
+        data, prefix="proc", queryset=budget.procurement_lines.all(), form_kwargs={"budget": budget}
+    )
+    years = [year, year - 1]
+    three_public = [
+        ThreePublicForm(data, prefix=f"tp{y}", instance=budget.three_public.filter(year=y).first())
+        for y in years
+    ]
+    version = request.POST.get("expected_version") if request.method == "POST" else budget.version
+    if (
+        request.method == "POST"
+        and basic.is_valid()
+        and procurement.is_valid()
+        and all(f.is_valid() for f in three_public)
+    ):
+        try:
+            services.budget_lines_save(
+                budget=budget,
+                actor=request.user,
+                version=int(version) if version else None,
+                basic_lines=model_rows(basic),
+                procurement_lines=model_rows(procurement),
+                three_public=[
+                    {"year": y, **f.cleaned_data} for y, f in zip(years, three_public, strict=True)
+                ],
+            )
+        except (BusinessRuleError, ValidationError) as error:
+            messages.error(request, str(getattr(error, "message", error)))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("budgets:unit", year, unit.code)
+    return render(
+        request,
+        "budgets/budget_form.html",
+        {
+            "unit": unit,
+            "cycle": budget.cycle,
+            "budget": budget,
+            "basic": basic,
+            "procurement": procurement,
+            "three_public": list(zip(years, three_public, strict=True)),
+            "version": version,
+        },
+    )

@@ -15,11 +15,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='membership',
-            name='daily_digest',
-            field=models.BooleanField(default=False, help_text='One email a day instead of one per event.', verbose_name='daily digest'),
-        ),
         migrations.CreateModel(
             name='WorkflowEvent',
             fields=[
