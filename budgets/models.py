@@ -96,7 +96,28 @@ class CodeManager(models.Manager):
         return self.get(code=code)
 
 
-class FunctionalCode(models.Model):
+class HierarchicalCode(models.Model):
+    """A classification code with a name and a parent one level up; found by its code."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    objects = CodeManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class FunctionalCode(HierarchicalCode):
     """支出功能分类: 类 (3 digits) / 款 (5) / 项 (7)."""
 
     code = models.CharField(
@@ -105,30 +126,17 @@ class FunctionalCode(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{3}(\d{2}(\d{2})?)?$", _("3, 5 or 7 digits"))],
     )
-    name = models.CharField(_("name"), max_length=100)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
 
-    objects = CodeManager()
-
-    class Meta:
-        ordering = ["code"]
+    class Meta(HierarchicalCode.Meta):
         verbose_name = _("functional classification code")
         verbose_name_plural = _("functional classification codes")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
 
     @property
     def level(self) -> int:
         return {3: 1, 5: 2, 7: 3}[len(self.code)]
 
 
-class EconomicCode(models.Model):
+class EconomicCode(HierarchicalCode):
     """部门经济分类: class (3 digits, e.g. 301) and item (5 digits, e.g. 30101)."""
 
     code = models.CharField(
@@ -137,23 +145,10 @@ class EconomicCode(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{3}(\d{2})?$", _("3 or 5 digits"))],
     )
-    name = models.CharField(_("name"), max_length=100)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
 
-    objects = CodeManager()
-
-    class Meta:
-        ordering = ["code"]
+    class Meta(HierarchicalCode.Meta):
         verbose_name = _("economic classification code")
         verbose_name_plural = _("economic classification codes")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
 
     @property
     def class_code(self) -> str:
