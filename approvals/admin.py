@@ -238,17 +238,22 @@ class ReviewQueueProjectAdmin(QueueAdmin):
 
     @admin.display(description=_("history and comments"))
     def history_html(self, obj):
-        rows = [
-            format_html(
-                "<li>{} · {} · {} → {} {}</li>",
-                e.created_at.strftime("%Y-%m-%d %H:%M"),
-                e.actor,
-                e.action,
-                e.get_to_state_display(),
-                e.comment,
+        rows = []
+        for e in selectors.events_of(obj):
+            comments = format_html("".join(
+                format_html("<div>· {}: {}</div>", c.target or "—", c.text) for c in e.comments.all()
+            ))  # fmt: skip
+            rows.append(
+                format_html(
+                    "<li>{} · {} · {} → {} {}{}</li>",
+                    e.created_at.strftime("%Y-%m-%d %H:%M"),
+                    e.actor,
+                    e.action,
+                    e.get_to_state_display(),
+                    e.comment,
+                    comments,
+                )
             )
-            for e in selectors.events_of(obj)
-        ]
         return format_html("<ul>{}</ul>", format_html("".join(rows))) if rows else "—"
 
     @admin.action(description=_("Cut the amount of the selected item (one at a time)"))

@@ -110,3 +110,12 @@ def test_queue_shows_only_what_waits_for_the_role(draft_project, client):
     client.login(username="hq_approver", password="demo-2020")
     listing = client.get(reverse("admin:approvals_reviewqueueproject_changelist")).content.decode()
     assert "社保政策宣传（2021）" not in listing  # it waits for the reviewer, not the approver
+
+
+def test_admin_detail_shows_history_and_comments(draft_project, client):
+    submitted(draft_project)
+    item_transition(item=draft_project, action="start_review", actor=user("hq_reviewer"))
+    client.login(username="hq_reviewer", password="demo-2020")
+    page = client.get(reverse("admin:approvals_reviewqueueproject_change", args=[draft_project.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "sign_off" in html and "start_review" in html
