@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "budgets",
     "performance",
     "approvals",
+    "disclosure",
+    "reminders",
 ]
 
 MIDDLEWARE = [

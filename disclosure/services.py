@@ -1,0 +1,108 @@
+"""Writes of the disclosure app: one function per business action.
+
+Who may ask for what is decided by ``approvals.policy``: the bureau-wide workbook is for HQ
+roles; a unit's workbook, import or text for whoever may see that unit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from approvals.policy import can_view_bureau, can_view_unit
+from budgets.errors import BusinessRuleError
+from budgets.models import BudgetCycle, Unit
+
+from .exporting import build_workbook
+from .models import ExportJob, JobStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _require_scope(user: AbstractBaseUser, unit: Unit | None) -> None:
+    if unit is None and not can_view_bureau(user):
+        raise BusinessRuleError("bureau_only", _("Only HQ may export the bureau-wide workbook."))
+    if unit is not None and not can_view_unit(user, unit):
+        raise BusinessRuleError("unit_forbidden", _("You may not work on this unit's data."))
+
+
+@transaction.atomic
+def export_job_create(
+    *, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit | None, link_base: str = ""
+) -> ExportJob:
+    """Queue a workbook export; the worker builds it and emails ``link_base`` + the download path."""
+    _require_scope(user, unit)
+    job = ExportJob.objects.create(cycle=cycle, unit=unit, requested_by=user)
+    if link_base:
+        from django.urls import reverse
+
+        job.download_url = link_base.rstrip("/") + reverse("disclosure:export-download", args=[job.pk])
+        job.save(update_fields=["download_url"])
+    from .tasks import export_workbook
+
+    transaction.on_commit(lambda: export_workbook.delay(job.pk))
+    return job
+
+
+def _progress(job_id: int, percent: int, step: str) -> None:
+    # Its own statement in autocommit: a page polling the job sees it at once.
+    ExportJob.objects.filter(pk=job_id).update(progress=percent, step=step[:200])
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the workbook of a queued job. Safe to run again (a redelivered task): a finished job
+    is left as it is; an interrupted one is built again from the start."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("cycle", "unit").get(pk=job_id)
+        if job.status == JobStatus.DONE:
+            return job
+        job.status = JobStatus.RUNNING
+        job.error = ""
+        job.save(update_fields=["status", "error"])
+    try:
+        built = build_workbook(
+            cycle=job.cycle, unit=job.unit, progress=lambda pct, step: _progress(job.pk, pct, step)
+        )
+        content = built.to_bytes()
+    except Exception as exc:
+        logger.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        job = (
+            ExportJob.objects.select_for_update()
+            .select_related("cycle", "unit", "requested_by")
+            .get(pk=job_id)
+        )
+        job.file.save(job.filename, ContentFile(content), save=False)
+        job.status = JobStatus.DONE
+        job.progress = 100
+        job.step = ""
+        job.findings_count = len(built.findings)
+        job.finished_at = timezone.now()
+        job.save()
+        transaction.on_commit(lambda: _mail_export_ready(job))
+    return job
+
+
+def _mail_export_ready(job: ExportJob) -> None:
+    user = job.requested_by
+    if user is None or not user.email or not job.download_url:
+        return
+    context = {"job": job, "user": user}
+    parts = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            parts.append(render_to_string("disclosure/email/export_ready.txt", context).strip())
+    with translation.override("zh-hans"):
+        subject = render_to_string("disclosure/email/export_ready_subject.txt", context).strip()
+    send_mail(subject, "\n\n----\n\n".join(parts), None, [user.email])
