@@ -324,6 +324,7 @@ def import_workbook(
         progress(30, _("Checking the rows"))
     with transaction.atomic():
         for sheet, resource in plan:
+            resource.excel_rows = [number for number, _values in sheet.rows]
             dataset = tablib.Dataset(headers=sheet.headers)
             for _number, values in sheet.rows:
                 dataset.append(values)

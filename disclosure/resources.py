@@ -312,6 +312,8 @@ class BudgetResource(resources.ModelResource):
     def __init__(self, lookups: Lookups) -> None:
         self.lookups = lookups
         self._seen: dict[tuple, int] = {}
+        # Excel row number of each data row, set by the importer so messages can name rows.
+        self.excel_rows: list[int] = []
         super().__init__()
 
     def key_of(self, row) -> tuple:
@@ -320,13 +322,13 @@ class BudgetResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         key = self.key_of(row)
         number = kwargs.get("row_number")
+        if number and number <= len(self.excel_rows):
+            number = self.excel_rows[number - 1]
         if key in self._seen:
             name_field = self.get_import_id_fields()[-1]
             raise ValidationError(
                 {
-                    self.fields[name_field].attribute: _(
-                        "Duplicate row: the same %(key)s as data row %(first)s."
-                    )
+                    self.fields[name_field].attribute: _("Duplicate row: the same %(key)s as row %(first)s.")
                     % {"key": " / ".join(k for k in key if k), "first": self._seen[key]}
                 }
             )
