@@ -88,6 +88,7 @@ def smtp_send_after_commit(backend: SMTPBackend, email: EmailMessage, commit: Ca
     sender = sanitize_address(email.from_email, encoding)
     recipients = [sanitize_address(address, encoding) for address in email.recipients()]
     data = email.message().as_bytes(linesep="\r\n")
+    connection.ehlo_or_helo_if_needed()
     code, reply = connection.mail(sender)
     if code != 250:
         connection.rset()
