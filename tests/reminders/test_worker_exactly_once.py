@@ -173,7 +173,7 @@ def test_sigkill_mid_batch_then_restart_delivers_every_reminder_exactly_once(
                 "select count(*) from reminders_remindermessage where status != 'sent'"
             ).fetchone()[0]
         assert expected == 45  # 13 units x 3 preparers + 6 demo users; before:1 for each
-        assert 0 < unsent, "the kill came after the batch had finished"
+        assert unsent > 0, "the kill came after the batch had finished"
 
         time.sleep(4)  # past the visibility timeout: Redis hands the unacknowledged batch out again
         worker = _start_worker(worker_env, log)
