@@ -21,7 +21,7 @@ from budgets.errors import BusinessRuleError
 from budgets.models import BudgetCycle, Unit
 
 from .exporting import build_workbook
-from .models import ExportJob, JobStatus
+from .models import ExportJob, ImportJob, ImportStatus, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +106,96 @@ def _mail_export_ready(job: ExportJob) -> None:
     with translation.override("zh-hans"):
         subject = render_to_string("disclosure/email/export_ready_subject.txt", context).strip()
     send_mail(subject, "\n\n----\n\n".join(parts), None, [user.email])
+
+
+# -- imports --------------------------------------------------------------------------------
+
+
+def _inline_max_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "DISCLOSURE_IMPORT_INLINE_MAX_BYTES", 256 * 1024))
+
+
+@transaction.atomic
+def import_job_create(*, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit | None, upload) -> ImportJob:
+    """Store an uploaded workbook and check it (a dry run): in the request for a small file, in a
+    worker for a large one. A branch user's import is always for their own unit."""
+    from .importing import max_bytes
+
+    _require_scope(user, unit)
+    if upload.size > max_bytes():
+        raise BusinessRuleError(
+            "file_too_large",
+            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+            % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024},
+        )
+    job = ImportJob.objects.create(
+        cycle=cycle, unit=unit, requested_by=user, file=upload, original_name=upload.name[:255]
+    )
+    if upload.size <= _inline_max_bytes():
+        transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=True))
+    else:
+        from .tasks import import_run
+
+        transaction.on_commit(lambda: import_run.delay(job.pk, True))
+    return job
+
+
+def _import_progress(job_id: int, percent: int, step: str) -> None:
+    ImportJob.objects.filter(pk=job_id).update(progress=percent, step=str(step)[:200])
+
+
+def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
+    """Check (dry run) or import a job's file. The import is all or nothing; a job already
+    imported is left alone (a redelivered task)."""
+    from pathlib import Path
+
+    from .importing import import_workbook
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("cycle", "unit").get(pk=job_id)
+        if job.status == ImportStatus.DONE:
+            return job
+        job.status = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
+        job.save(update_fields=["status"])
+    report = import_workbook(
+        path=Path(job.file.path),
+        cycle=job.cycle,
+        unit=job.unit,
+        dry_run=dry_run,
+        progress=lambda pct, step: _import_progress(job.pk, pct, step),
+    )
+    if not report.ok:
+        status = ImportStatus.INVALID
+    else:
+        status = ImportStatus.READY if dry_run else ImportStatus.DONE
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        progress=100,
+        step="",
+        errors=[p.as_dict() for p in report.problems],
+        summary=report.counts,
+        finished_at=timezone.now() if status in {ImportStatus.DONE, ImportStatus.INVALID} else None,
+    )
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
+    """Import a previewed file for real."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    _require_scope(user, job.unit)
+    if job.status != ImportStatus.READY:
+        raise BusinessRuleError("import_not_ready", _("Only a checked file without errors can be imported."))
+    job.status = ImportStatus.IMPORTING
+    job.progress = 0
+    job.save(update_fields=["status", "progress"])
+    if job.file.size <= _inline_max_bytes():
+        transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=False))
+    else:
+        from .tasks import import_run
+
+        transaction.on_commit(lambda: import_run.delay(job.pk, False))
+    return job
