@@ -166,10 +166,9 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
         dry_run=dry_run,
         progress=lambda pct, step: _import_progress(job.pk, pct, step),
     )
+    status = ImportStatus.READY if dry_run else ImportStatus.DONE
     if not report.ok:
         status = ImportStatus.INVALID
-    else:
-        status = ImportStatus.READY if dry_run else ImportStatus.DONE
     ImportJob.objects.filter(pk=job.pk).update(
         status=status,
         progress=100,
