@@ -153,7 +153,7 @@ def cycle_data(*, cycle: BudgetCycle, unit: Unit | None = None) -> CycleData:
             Prefetch(
                 "basic_lines",
                 queryset=BasicExpenditureLine.objects.select_related(
-                    "functional_code", "economic_code", "funding_source"
+                    "functional_code", "economic_code__parent", "funding_source"
                 ).order_by("functional_code__code", "economic_code__code", "id"),
             ),
             Prefetch(
