@@ -21,7 +21,7 @@ from budgets.errors import BusinessRuleError
 from budgets.models import BudgetCycle, Unit
 
 from .exporting import build_workbook
-from .models import ExportJob, ImportJob, ImportStatus, JobStatus
+from .models import DisclosureText, ExportJob, ImportJob, ImportStatus, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -198,3 +198,45 @@ def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
 
         transaction.on_commit(lambda: import_run.delay(job.pk, False))
     return job
+
+
+# -- the text part --------------------------------------------------------------------------
+
+
+def _require_bureau(user: AbstractBaseUser) -> None:
+    if not can_view_bureau(user):
+        raise BusinessRuleError("bureau_only", _("Only HQ may draft and edit the disclosure text."))
+
+
+@transaction.atomic
+def disclosure_text_draft(*, user: AbstractBaseUser, cycle: BudgetCycle) -> list[DisclosureText]:
+    """Draft every section from the data. A section HQ has edited keeps its text; its new draft
+    is kept beside it to compare."""
+    from .text import draft_for
+
+    _require_bureau(user)
+    now = timezone.now()
+    sections = []
+    for order, (key, title, draft) in enumerate(draft_for(cycle), start=1):
+        section, _created = DisclosureText.objects.select_for_update().get_or_create(
+            cycle=cycle, key=key, defaults={"title": title, "sort_order": order}
+        )
+        section.title, section.sort_order, section.draft, section.drafted_at = title, order, draft, now
+        if not section.is_edited:
+            section.text = draft
+        section.save()
+        sections.append(section)
+    return sections
+
+
+@transaction.atomic
+def disclosure_text_edit(
+    *, user: AbstractBaseUser, cycle: BudgetCycle, key: str, text: str
+) -> DisclosureText:
+    _require_bureau(user)
+    section = DisclosureText.objects.select_for_update().get(cycle=cycle, key=key)
+    section.text = text
+    section.edited_by = user
+    section.edited_at = timezone.now()
+    section.save(update_fields=["text", "edited_by", "edited_at"])
+    return section

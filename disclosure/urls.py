@@ -15,4 +15,5 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/status/", views.import_status, name="import-status"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("text/<int:year>/", views.text_edit, name="text"),
 ]

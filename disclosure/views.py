@@ -19,7 +19,7 @@ from budgets.models import BudgetCycle
 
 from . import services
 from .models import ImportStatus
-from .selectors import export_jobs_visible, import_jobs_visible
+from .selectors import disclosure_text, export_jobs_visible, import_jobs_visible
 from .template import template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -189,3 +189,24 @@ def template_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="budget-{cycle.year}-{scope}.xlsx"'
     return response
+
+
+@login_required
+def text_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """HQ drafts the text part from the data and edits it section by section."""
+    if not can_view_bureau(request.user):
+        raise PermissionDenied
+    cycle = get_object_or_404(BudgetCycle, year=year)
+    if request.method == "POST":
+        if "draft" in request.POST:
+            services.disclosure_text_draft(user=request.user, cycle=cycle)
+            messages.success(request, _("Drafted from the data."))
+        else:
+            key = request.POST.get("key", "")
+            get_object_or_404(disclosure_text(cycle=cycle), key=key)
+            services.disclosure_text_edit(
+                user=request.user, cycle=cycle, key=key, text=request.POST.get("text", "")
+            )
+            messages.success(request, _("Saved."))
+        return redirect("disclosure:text", year=year)
+    return render(request, "disclosure/text.html", {"cycle": cycle, "sections": disclosure_text(cycle=cycle)})
