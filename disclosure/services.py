@@ -114,7 +114,7 @@ def _mail_export_ready(job: ExportJob) -> None:
 def _inline_max_bytes() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "DISCLOSURE_IMPORT_INLINE_MAX_BYTES", 256 * 1024))
+    return int(getattr(settings, "DISCLOSURE_IMPORT_INLINE_MAX_BYTES", 96 * 1024))
 
 
 @transaction.atomic

@@ -141,3 +141,25 @@ def test_pages_require_login(demo, client):
     for url in (reverse("disclosure:index"), reverse("reminders:log"), reverse("reminders:mine")):
         response = client.get(url)
         assert response.status_code == 302 and "login" in response.url
+
+
+def test_a_large_file_is_checked_and_imported_by_a_worker(
+    demo, client, settings, eager_celery, django_capture_on_commit_callbacks
+):
+    settings.DISCLOSURE_IMPORT_INLINE_MAX_BYTES = 0  # every file counts as large
+    workbook = build_template(cycle=demo, unit=Unit.objects.get(code="luohu"), with_data=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    login(client, "luohu_preparer")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("disclosure:import-create"),
+            {"year": 2020, "unit": "luohu", "file": SimpleUploadedFile("luohu.xlsx", buffer.getvalue())},
+        )
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.READY and job.progress == 100
+    assert client.get(reverse("disclosure:import-status", args=[job.pk])).json()["status"] == "ready"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("disclosure:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
