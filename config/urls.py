@@ -9,6 +9,8 @@ urlpatterns = [
     path("", budget_views.home, name="home"),
     path("budgets/", include("budgets.urls")),
     path("workflow/", include("approvals.urls")),
+    path("disclosure/", include("disclosure.urls")),
+    path("reminders/", include("reminders.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

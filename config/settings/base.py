@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "budgets",
     "performance",
     "approvals",
+    "disclosure",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +142,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
@@ -155,6 +157,10 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "budget@sbj.sz.example")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# The address links in emails (reminders, finished exports) point to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # The share of a unit's budget the reserve project (预算准备金) is expected to stay within.
 BUDGET_RESERVE_SHARE_MIN = "0.02"
@@ -172,4 +178,3 @@ AUTHENTICATION_BACKENDS = ["approvals.backends.RoleBackend"]
 # History is an audit trail: nobody may revert an item to an old version from the admin, which
 # would bypass the workflow and its locks.
 SIMPLE_HISTORY_REVERT_DISABLED = True
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from budgets.models import BudgetCycle, Unit
+from disclosure.importing import import_workbook
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a budget workbook (the template's sheets) into a cycle: all or nothing. "
+        "Every problem is printed as [sheet] row «column»: message; nothing is written if there is one."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--unit", help="unit code: every row must belong to this unit")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+
+    def handle(self, *args, file: str, year: int, unit: str | None, dry_run: bool, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file {file}.")
+        try:
+            cycle = BudgetCycle.objects.get(year=year)
+        except BudgetCycle.DoesNotExist as exc:
+            raise CommandError(f"No budget cycle for {year}.") from exc
+        scope = None
+        if unit:
+            scope = Unit.objects.filter(code=unit).first()
+            if scope is None:
+                raise CommandError(f"No unit with code {unit!r}.")
+        report = import_workbook(path=path, cycle=cycle, unit=scope, dry_run=dry_run)
+        for sheet, counts in report.counts.items():
+            self.stdout.write(
+                f"{sheet}: {counts['rows']} rows ({counts['new']} new, {counts['update']} updated)"
+            )
+        if not report.ok:
+            for problem in report.problems:
+                self.stderr.write(problem.line())
+            raise CommandError(f"{len(report.problems)} problems; nothing was imported.")
+        verb = "checked (dry run, nothing written)" if dry_run else "imported"
+        self.stdout.write(self.style.SUCCESS(f"{path.name} {verb}."))

@@ -1,0 +1,566 @@
+"""django-import-export resources: one per kind of budget line, one sheet each in the workbook.
+
+Column headers are the Chinese labels of the template (a file format, not UI text). Every row
+names its unit by code; codes are looked up in dictionaries read once per import. A widget that
+cannot read a cell raises ``ValueError`` with a message in the user's language, which
+import-export reports against that cell's column.
+
+A resource is built for one cycle and, optionally, one unit (a branch user's import, or
+``--unit``): a row of any other unit is refused.
+
+Other apps add kinds with ``register_kind`` (the performance app: indicators).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
+
+from budgets.models import (
+    ZERO,
+    BasicExpenditureLine,
+    BudgetCycle,
+    EconomicCode,
+    FunctionalCode,
+    FundingSource,
+    ProcurementItem,
+    ProcurementLine,
+    Project,
+    ProjectCategory,
+    ProjectSubItem,
+    ThreePublicExpense,
+    Unit,
+    UnitBudget,
+)
+
+from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
+
+UNIT = "单位代码"
+YES, NO = "是", "否"
+
+
+class Lookups:
+    """The codes an import may refer to, read once."""
+
+    def __init__(self, cycle: BudgetCycle, scope: Unit | None) -> None:
+        self.cycle = cycle
+        self.scope = scope
+        self.units = {u.code: u for u in Unit.objects.all()}
+        self.functional = {c.code: c for c in FunctionalCode.objects.all()}
+        self.economic = {c.code: c for c in EconomicCode.objects.all()}
+        self.funding = {f.code: f for f in FundingSource.objects.all()}
+        self.items = {
+            i.code: i for i in ProcurementItem.objects.filter(catalogue=cycle.procurement_catalogue)
+        }
+        self.categories = {c.name: c for c in ProjectCategory.objects.all()}
+        self._budgets: dict[str, UnitBudget] = {}
+
+    def budget(self, code: str) -> UnitBudget:
+        if code not in self._budgets:
+            self._budgets[code], _created = UnitBudget.objects.get_or_create(
+                cycle=self.cycle, unit=self.units[code]
+            )
+        return self._budgets[code]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# -- widgets ---------------------------------------------------------------------------------
+
+
+class BudgetWidget(widgets.Widget):
+    """单位代码 → the unit's budget in the import's cycle (created when the unit has none yet)."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__()
+        self.lookups = lookups
+
+    def clean(self, value, row=None, **kwargs):
+        code = _text(value)
+        scope = self.lookups.scope
+        if not code and scope is not None:
+            code = scope.code
+        if not code:
+            raise ValueError(_("The unit code is required."))
+        if code not in self.lookups.units:
+            raise ValueError(_("Unknown unit code “%(code)s”.") % {"code": code})
+        if scope is not None and code != scope.code:
+            raise ValueError(
+                _("This import is for %(unit)s only; the row is for “%(code)s”.")
+                % {"unit": scope.name, "code": code}
+            )
+        return self.lookups.budget(code)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.unit.code if value else ""
+
+
+class CodeWidget(widgets.Widget):
+    """A classification code, looked up in a dictionary; blank allowed unless ``required``."""
+
+    def __init__(self, codes: dict, what: str, required: bool = False) -> None:
+        super().__init__()
+        self.codes = codes
+        self.what = what
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        code = _text(value)
+        if not code:
+            if self.required:
+                raise ValueError(_("The %(what)s is required.") % {"what": self.what})
+            return None
+        if code not in self.codes:
+            raise ValueError(_("Unknown %(what)s “%(code)s”.") % {"what": self.what, "code": code})
+        return self.codes[code]
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, "code", None) or getattr(value, "name", "") if value else ""
+
+
+class AmountWidget(widgets.Widget):
+    """An amount in yuan: a number with at most two decimals, never negative, never text."""
+
+    def __init__(self, required: bool = True) -> None:
+        super().__init__()
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if self.required:
+                raise ValueError(_("An amount is required."))
+            return ZERO
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+        try:
+            amount = Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation as exc:
+            raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from exc
+        if not amount.is_finite():
+            raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+        if amount < 0:
+            raise ValueError(_("An amount cannot be negative (%(value)s).") % {"value": value})
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(_("An amount has at most two decimals (fen): %(value)s.") % {"value": value})
+        return amount.quantize(Decimal("0.01"))
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class OptionalAmountWidget(AmountWidget):
+    def __init__(self) -> None:
+        super().__init__(required=False)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return super().clean(value, row=row, **kwargs)
+
+
+class LabelWidget(widgets.Widget):
+    """A choice written as its printed Chinese label (一般性项目支出) or its stored value."""
+
+    def __init__(self, labels: dict, what: str) -> None:
+        super().__init__()
+        self.labels = {str(v): str(k) for k, v in labels.items()}
+        self.values = {str(k): str(v) for k, v in labels.items()}
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return next(iter(self.values))
+        if text in self.labels:
+            return self.labels[text]
+        if text in self.values:
+            return text
+        raise ValueError(
+            _("Unknown %(what)s “%(value)s”; use one of: %(choices)s.")
+            % {"what": self.what, "value": text, "choices": "、".join(self.labels)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return self.values.get(str(value), value)
+
+
+class DateCellWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or _text(value) == "":
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = _text(value).replace("/", "-").replace(".", "-")
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}) from exc
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class YesNoWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value).lower()
+        if text in {"", NO, "n", "no", "false", "0"}:
+            return False
+        if text in {YES, "y", "yes", "true", "1"}:
+            return True
+        raise ValueError(_("Write 是 or 否, not “%(value)s”.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return YES if value else NO
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class IntWidget(widgets.Widget):
+    def __init__(self, what: str, default: int | None = 0) -> None:
+        super().__init__()
+        self.what = what
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            if self.default is None:
+                raise ValueError(_("The %(what)s is required.") % {"what": self.what})
+            return self.default
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value}) from exc
+        if number != number.to_integral() or number < 0:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class ProjectWidget(widgets.Widget):
+    """项目名称 → the project of the row's unit with that name (imported earlier in the file, or
+    already in the database)."""
+
+    def __init__(self, lookups: Lookups, required: bool) -> None:
+        super().__init__()
+        self.lookups = lookups
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        name = _text(value)
+        if not name:
+            if self.required:
+                raise ValueError(_("The project name is required."))
+            return None
+        unit = _text((row or {}).get(UNIT)) or (self.lookups.scope.code if self.lookups.scope else "")
+        if unit not in self.lookups.units:
+            raise ValueError(_("Unknown unit code “%(code)s”.") % {"code": unit})
+        project = Project.objects.filter(
+            budget__cycle=self.lookups.cycle, budget__unit__code=unit, name=name
+        ).first()
+        if project is None:
+            raise ValueError(_("No project “%(name)s” in %(unit)s.") % {"name": name, "unit": unit})
+        return project
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+# -- resources ------------------------------------------------------------------------------
+
+
+class TolerantLoader(ModelInstanceLoader):
+    """Looks rows up by their natural key; a key that does not clean (an unknown code) means a
+    new row, so that the bad cell is reported against its column by ``import_instance``."""
+
+    def get_instance(self, row):
+        try:
+            return super().get_instance(row)
+        except ValueError:
+            return None
+
+
+class BudgetResource(resources.ModelResource):
+    """Base: built with the import's lookups; refuses a natural key seen twice in the file."""
+
+    sheet: str = ""
+    title: str = ""
+    notes: dict[str, str] = {}
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        self._seen: dict[tuple, int] = {}
+        # Excel row number of each data row, set by the importer so messages can name rows.
+        self.excel_rows: list[int] = []
+        super().__init__()
+
+    def key_of(self, row) -> tuple:
+        return tuple(_text(row.get(self.fields[f].column_name)) for f in self.get_import_id_fields())
+
+    def before_import_row(self, row, **kwargs):
+        key = self.key_of(row)
+        number = kwargs.get("row_number")
+        if number and number <= len(self.excel_rows):
+            number = self.excel_rows[number - 1]
+        if key in self._seen:
+            name_field = self.get_import_id_fields()[-1]
+            raise ValidationError(
+                {
+                    self.fields[name_field].attribute: _("Duplicate row: the same %(key)s as row %(first)s.")
+                    % {"key": " / ".join(k for k in key if k), "first": self._seen[key]}
+                }
+            )
+        self._seen[key] = number
+
+    class Meta:
+        instance_loader_class = TolerantLoader
+        skip_diff = True
+        clean_model_instances = True
+        use_transactions = True
+
+
+def _field(attribute: str | None, column: str, widget) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=column, widget=widget, saves_null_values=True)
+
+
+class BasicLineResource(BudgetResource):
+    sheet = "基本支出"
+    title = "基本支出明细 Basic expenditure lines"
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups)
+        self.fields = {
+            "budget": _field("budget", UNIT, BudgetWidget(lookups)),
+            "functional_code": _field(
+                "functional_code", "功能科目编码", CodeWidget(lookups.functional, _("functional code"))
+            ),
+            "economic_code": _field(
+                "economic_code", "经济科目编码", CodeWidget(lookups.economic, _("economic code"))
+            ),
+            "funding_source": _field(
+                "funding_source", "资金来源代码", CodeWidget(lookups.funding, _("funding source"))
+            ),
+            "amount": _field("amount", "金额（元）", AmountWidget()),
+            "note": _field("note", "备注", TextWidget()),
+        }
+
+    class Meta(BudgetResource.Meta):
+        model = BasicExpenditureLine
+        import_id_fields = ["budget", "functional_code", "economic_code", "funding_source"]
+        fields = ["budget", "functional_code", "economic_code", "funding_source", "amount", "note"]
+
+
+class ProjectResource(BudgetResource):
+    sheet = "项目"
+    title = "项目支出 Projects"
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups)
+        self.fields = {
+            "budget": _field("budget", UNIT, BudgetWidget(lookups)),
+            "name": _field("name", "项目名称", TextWidget()),
+            "category": _field("category", "一级项目", CodeWidget(lookups.categories, _("project category"))),
+            "project_type": _field(
+                "project_type", "项目类型", LabelWidget(PROJECT_TYPE_LABELS, _("project type"))
+            ),
+            "use_of_funds": _field(
+                "use_of_funds", "资金用途", LabelWidget(FUND_USE_LABELS, _("use of funds"))
+            ),
+            "start_date": _field("start_date", "计划开始日期", DateCellWidget()),
+            "end_date": _field("end_date", "计划完成日期", DateCellWidget()),
+            "total_amount": _field("total_amount", "项目总金额（元）", AmountWidget()),
+            "fiscal_amount": _field("fiscal_amount", "财政拨款（元）", AmountWidget(required=False)),
+            "other_amount": _field("other_amount", "其他资金（元）", AmountWidget(required=False)),
+            "functional_code": _field(
+                "functional_code", "功能科目编码", CodeWidget(lookups.functional, _("functional code"))
+            ),
+            "funding_source": _field(
+                "funding_source", "资金来源代码", CodeWidget(lookups.funding, _("funding source"))
+            ),
+            "asset_purchase_amount": _field(
+                "asset_purchase_amount", "固定资产采购金额（元）", AmountWidget(required=False)
+            ),
+            "asset_catalogue": _field("asset_catalogue", "资产采购品目", TextWidget()),
+            "background": _field("background", "项目背景", TextWidget()),
+            "content": _field("content", "项目内容", TextWidget()),
+            "scope": _field("scope", "项目范围", TextWidget()),
+            "purpose": _field("purpose", "项目用途", TextWidget()),
+            "midterm_goal": _field("midterm_goal", "项目总(中期)目标", TextWidget()),
+            "annual_goal": _field("annual_goal", "年度绩效目标", TextWidget()),
+            "last_year_amount": _field("last_year_amount", "上年金额（元）", OptionalAmountWidget()),
+            "change_reason": _field("change_reason", "增减原因", TextWidget()),
+            "sort_order": _field("sort_order", "排序", IntWidget(_("order"))),
+        }
+
+    def before_import_row(self, row, **kwargs):
+        if not _text(row.get("项目名称")):
+            raise ValidationError({"name": _("The project name is required.")})
+        super().before_import_row(row, **kwargs)
+
+    class Meta(BudgetResource.Meta):
+        model = Project
+        import_id_fields = ["budget", "name"]
+        fields = [
+            "budget", "name", "category", "project_type", "use_of_funds", "start_date", "end_date",
+            "total_amount", "fiscal_amount", "other_amount", "functional_code", "funding_source",
+            "asset_purchase_amount", "asset_catalogue", "background", "content", "scope", "purpose",
+            "midterm_goal", "annual_goal", "last_year_amount", "change_reason", "sort_order",
+        ]  # fmt: skip
+
+
+class SubItemResource(BudgetResource):
+    sheet = "项目明细"
+    title = "项目明细 Project sub-items"
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups)
+        self.fields = {
+            "unit": _field(None, UNIT, TextWidget()),
+            "project": _field("project", "项目名称", ProjectWidget(lookups, required=True)),
+            "name": _field("name", "明细名称", TextWidget()),
+            "amount": _field("amount", "金额（元）", AmountWidget()),
+            "description": _field("description", "说明", TextWidget()),
+            "sort_order": _field("sort_order", "排序", IntWidget(_("order"))),
+        }
+
+    def key_of(self, row) -> tuple:
+        return (_text(row.get(UNIT)), _text(row.get("项目名称")), _text(row.get("明细名称")))
+
+    def dehydrate_unit(self, obj) -> str:
+        return obj.project.budget.unit.code
+
+    class Meta(BudgetResource.Meta):
+        model = ProjectSubItem
+        import_id_fields = ["project", "name"]
+        fields = ["unit", "project", "name", "amount", "description", "sort_order"]
+
+
+class ProcurementResource(BudgetResource):
+    sheet = "政府采购"
+    title = "政府采购 Procurement"
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups)
+        self.fields = {
+            "budget": _field("budget", UNIT, BudgetWidget(lookups)),
+            "item": _field(
+                "item", "采购品目编码", CodeWidget(lookups.items, _("procurement catalogue item"))
+            ),
+            "project": _field("project", "项目名称", ProjectWidget(lookups, required=False)),
+            "description": _field("description", "说明", TextWidget()),
+            "amount": _field("amount", "金额（元）", AmountWidget()),
+            "sme_amount": _field("sme_amount", "面向中小企业（元）", AmountWidget(required=False)),
+            "small_micro_amount": _field(
+                "small_micro_amount", "面向小型微型企业（元）", AmountWidget(required=False)
+            ),
+            "carried_over": _field("carried_over", "待支付以前年度采购", YesNoWidget()),
+        }
+
+    class Meta(BudgetResource.Meta):
+        model = ProcurementLine
+        import_id_fields = ["budget", "item", "project", "carried_over"]
+        fields = [
+            "budget",
+            "item",
+            "project",
+            "description",
+            "amount",
+            "sme_amount",
+            "small_micro_amount",
+            "carried_over",
+        ]
+
+
+class ThreePublicResource(BudgetResource):
+    sheet = "三公经费"
+    title = "“三公”经费 Three public expenses"
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups)
+        self.fields = {
+            "budget": _field("budget", UNIT, BudgetWidget(lookups)),
+            "year": _field("year", "年度", IntWidget(_("year"), default=None)),
+            "abroad": _field("abroad", "因公出国(境)费（元）", AmountWidget(required=False)),
+            "reception": _field("reception", "公务接待费（元）", AmountWidget(required=False)),
+            "vehicle_purchase": _field(
+                "vehicle_purchase", "公务用车购置费（元）", AmountWidget(required=False)
+            ),
+            "vehicle_operation": _field(
+                "vehicle_operation", "公务用车运行维护费（元）", AmountWidget(required=False)
+            ),
+        }
+
+    def before_import_row(self, row, **kwargs):
+        year = _text(row.get("年度"))
+        cycle_year = self.lookups.cycle.year
+        if year and year not in {str(cycle_year), str(cycle_year - 1)}:
+            raise ValidationError(
+                {
+                    "year": _("The year must be %(this)s or %(last)s.")
+                    % {"this": cycle_year, "last": cycle_year - 1}
+                }
+            )
+        super().before_import_row(row, **kwargs)
+
+    class Meta(BudgetResource.Meta):
+        model = ThreePublicExpense
+        import_id_fields = ["budget", "year"]
+        fields = ["budget", "year", "abroad", "reception", "vehicle_purchase", "vehicle_operation"]
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    sheet: str
+    resource: type[BudgetResource]
+    queryset: object  # callable(cycle, unit) -> QuerySet, for the export of existing data
+
+
+def _in_cycle(model, path: str = "budget"):
+    def queryset(cycle: BudgetCycle, unit: Unit | None):
+        qs = model.objects.filter(**{f"{path}__cycle": cycle})
+        if unit is not None:
+            qs = qs.filter(**{f"{path}__unit": unit})
+        return qs.order_by(f"{path}__unit__sort_order", "id")
+
+    return queryset
+
+
+# In import order: a sub-item or a procurement line may name a project of the file.
+KINDS: list[ImportKind] = [
+    ImportKind(BasicLineResource.sheet, BasicLineResource, _in_cycle(BasicExpenditureLine)),
+    ImportKind(ProjectResource.sheet, ProjectResource, _in_cycle(Project)),
+    ImportKind(SubItemResource.sheet, SubItemResource, _in_cycle(ProjectSubItem, "project__budget")),
+    ImportKind(ProcurementResource.sheet, ProcurementResource, _in_cycle(ProcurementLine)),
+    ImportKind(ThreePublicResource.sheet, ThreePublicResource, _in_cycle(ThreePublicExpense)),
+]
+
+
+def register_kind(kind: ImportKind) -> None:
+    """Add a kind (e.g. the performance app's indicators), imported after the built-in ones."""
+    KINDS[:] = [k for k in KINDS if k.sheet != kind.sheet] + [kind]
+
+
+def kinds() -> list[ImportKind]:
+    return list(KINDS)

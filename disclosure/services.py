@@ -1,0 +1,242 @@
+"""Writes of the disclosure app: one function per business action.
+
+Who may ask for what is decided by ``approvals.policy``: the bureau-wide workbook is for HQ
+roles; a unit's workbook, import or text for whoever may see that unit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from approvals.policy import can_view_bureau, can_view_unit
+from budgets.errors import BusinessRuleError
+from budgets.models import BudgetCycle, Unit
+
+from .exporting import build_workbook
+from .models import DisclosureText, ExportJob, ImportJob, ImportStatus, JobStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _require_scope(user: AbstractBaseUser, unit: Unit | None) -> None:
+    if unit is None and not can_view_bureau(user):
+        raise BusinessRuleError("bureau_only", _("Only HQ may export the bureau-wide workbook."))
+    if unit is not None and not can_view_unit(user, unit):
+        raise BusinessRuleError("unit_forbidden", _("You may not work on this unit's data."))
+
+
+@transaction.atomic
+def export_job_create(
+    *, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit | None, link_base: str = ""
+) -> ExportJob:
+    """Queue a workbook export; the worker builds it and emails ``link_base`` + the download path."""
+    _require_scope(user, unit)
+    job = ExportJob.objects.create(cycle=cycle, unit=unit, requested_by=user)
+    if link_base:
+        from django.urls import reverse
+
+        job.download_url = link_base.rstrip("/") + reverse("disclosure:export-download", args=[job.pk])
+        job.save(update_fields=["download_url"])
+    from .tasks import export_workbook
+
+    transaction.on_commit(lambda: export_workbook.delay(job.pk))
+    return job
+
+
+def _progress(job_id: int, percent: int, step: str) -> None:
+    # Its own statement in autocommit: a page polling the job sees it at once.
+    ExportJob.objects.filter(pk=job_id).update(progress=percent, step=step[:200])
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the workbook of a queued job. Safe to run again (a redelivered task): a finished job
+    is left as it is; an interrupted one is built again from the start."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("cycle", "unit").get(pk=job_id)
+        if job.status == JobStatus.DONE:
+            return job
+        job.status = JobStatus.RUNNING
+        job.error = ""
+        job.save(update_fields=["status", "error"])
+    try:
+        built = build_workbook(
+            cycle=job.cycle, unit=job.unit, progress=lambda pct, step: _progress(job.pk, pct, step)
+        )
+        content = built.to_bytes()
+    except Exception as exc:
+        logger.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        job = (
+            ExportJob.objects.select_for_update()
+            .select_related("cycle", "unit", "requested_by")
+            .get(pk=job_id)
+        )
+        job.file.save(job.filename, ContentFile(content), save=False)
+        job.status = JobStatus.DONE
+        job.progress = 100
+        job.step = ""
+        job.findings_count = len(built.findings)
+        job.finished_at = timezone.now()
+        job.save()
+        transaction.on_commit(lambda: _mail_export_ready(job))
+    return job
+
+
+def _mail_export_ready(job: ExportJob) -> None:
+    user = job.requested_by
+    if user is None or not user.email or not job.download_url:
+        return
+    context = {"job": job, "user": user}
+    parts = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            parts.append(render_to_string("disclosure/email/export_ready.txt", context).strip())
+    with translation.override("zh-hans"):
+        subject = render_to_string("disclosure/email/export_ready_subject.txt", context).strip()
+    send_mail(subject, "\n\n----\n\n".join(parts), None, [user.email])
+
+
+# -- imports --------------------------------------------------------------------------------
+
+
+def _inline_max_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "DISCLOSURE_IMPORT_INLINE_MAX_BYTES", 96 * 1024))
+
+
+@transaction.atomic
+def import_job_create(*, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit | None, upload) -> ImportJob:
+    """Store an uploaded workbook and check it (a dry run): in the request for a small file, in a
+    worker for a large one. A branch user's import is always for their own unit."""
+    from .importing import max_bytes
+
+    _require_scope(user, unit)
+    if upload.size > max_bytes():
+        raise BusinessRuleError(
+            "file_too_large",
+            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+            % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024},
+        )
+    job = ImportJob.objects.create(
+        cycle=cycle, unit=unit, requested_by=user, file=upload, original_name=upload.name[:255]
+    )
+    if upload.size <= _inline_max_bytes():
+        transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=True))
+    else:
+        from .tasks import import_run
+
+        transaction.on_commit(lambda: import_run.delay(job.pk, True))
+    return job
+
+
+def _import_progress(job_id: int, percent: int, step: str) -> None:
+    ImportJob.objects.filter(pk=job_id).update(progress=percent, step=str(step)[:200])
+
+
+def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
+    """Check (dry run) or import a job's file. The import is all or nothing; a job already
+    imported is left alone (a redelivered task)."""
+    from pathlib import Path
+
+    from .importing import import_workbook
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("cycle", "unit").get(pk=job_id)
+        if job.status == ImportStatus.DONE:
+            return job
+        job.status = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
+        job.save(update_fields=["status"])
+    report = import_workbook(
+        path=Path(job.file.path),
+        cycle=job.cycle,
+        unit=job.unit,
+        dry_run=dry_run,
+        progress=lambda pct, step: _import_progress(job.pk, pct, step),
+    )
+    status = ImportStatus.READY if dry_run else ImportStatus.DONE
+    if not report.ok:
+        status = ImportStatus.INVALID
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        progress=100,
+        step="",
+        errors=[p.as_dict() for p in report.problems],
+        summary=report.counts,
+        finished_at=timezone.now() if status in {ImportStatus.DONE, ImportStatus.INVALID} else None,
+    )
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
+    """Import a previewed file for real."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    _require_scope(user, job.unit)
+    if job.status != ImportStatus.READY:
+        raise BusinessRuleError("import_not_ready", _("Only a checked file without errors can be imported."))
+    job.status = ImportStatus.IMPORTING
+    job.progress = 0
+    job.save(update_fields=["status", "progress"])
+    if job.file.size <= _inline_max_bytes():
+        transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=False))
+    else:
+        from .tasks import import_run
+
+        transaction.on_commit(lambda: import_run.delay(job.pk, False))
+    return job
+
+
+# -- the text part --------------------------------------------------------------------------
+
+
+def _require_bureau(user: AbstractBaseUser) -> None:
+    if not can_view_bureau(user):
+        raise BusinessRuleError("bureau_only", _("Only HQ may draft and edit the disclosure text."))
+
+
+@transaction.atomic
+def disclosure_text_draft(*, user: AbstractBaseUser, cycle: BudgetCycle) -> list[DisclosureText]:
+    """Draft every section from the data. A section HQ has edited keeps its text; its new draft
+    is kept beside it to compare."""
+    from .text import draft_for
+
+    _require_bureau(user)
+    now = timezone.now()
+    sections = []
+    for order, (key, title, draft) in enumerate(draft_for(cycle), start=1):
+        section, _created = DisclosureText.objects.select_for_update().get_or_create(
+            cycle=cycle, key=key, defaults={"title": title, "sort_order": order}
+        )
+        section.title, section.sort_order, section.draft, section.drafted_at = title, order, draft, now
+        if not section.is_edited:
+            section.text = draft
+        section.save()
+        sections.append(section)
+    return sections
+
+
+@transaction.atomic
+def disclosure_text_edit(
+    *, user: AbstractBaseUser, cycle: BudgetCycle, key: str, text: str
+) -> DisclosureText:
+    _require_bureau(user)
+    section = DisclosureText.objects.select_for_update().get(cycle=cycle, key=key)
+    section.text = text
+    section.edited_by = user
+    section.edited_at = timezone.now()
+    section.save(update_fields=["text", "edited_by", "edited_at"])
+    return section

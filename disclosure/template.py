@@ -1,0 +1,165 @@
+"""The import template: one sheet per kind of line (headers with notes), the code lists, and
+instructions. Filled with a cycle's data it is also the data export the import reads back."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from budgets.models import BudgetCycle, Unit
+
+from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
+
+INSTRUCTIONS = "填写说明"
+CODE_SHEETS = {
+    "代码-单位": "unit",
+    "代码-功能科目": "functional",
+    "代码-经济科目": "economic",
+    "代码-资金来源": "funding",
+    "代码-采购品目": "items",
+    "代码-一级项目": "categories",
+    "代码-项目类型": "project_types",
+    "代码-资金用途": "fund_uses",
+}
+REFERENCE_SHEETS = frozenset({INSTRUCTIONS, *CODE_SHEETS})
+
+HEAD_FILL = PatternFill("solid", fgColor="DDE7F5")
+
+AMOUNT_NOTE = "金额单位：元，最多两位小数，不得为负数，不得填写公式或文字。\nYuan, at most 2 decimals; no negatives, formulas or text."
+COLUMN_NOTES = {
+    "单位代码": "必填，见“代码-单位”。本单位导入时可留空。\nRequired: see 代码-单位 (may be blank in a one-unit import).",
+    "功能科目编码": "支出功能分类 3/5/7 位编码，见“代码-功能科目”。\nFunctional code (3, 5 or 7 digits).",
+    "经济科目编码": "部门经济分类 3/5 位编码，可留空，见“代码-经济科目”。\nEconomic code (3 or 5 digits), may be blank.",
+    "资金来源代码": "见“代码-资金来源”。\nFunding source code.",
+    "采购品目编码": "本年度采购目录的品目编码，见“代码-采购品目”；待支付以前年度采购可留空。\nCatalogue item of the cycle's catalogue.",
+    "项目名称": "同一单位内不得重复。\nUnique within a unit.",
+    "一级项目": "见“代码-一级项目”。\nFirst-level category.",
+    "项目类型": "见“代码-项目类型”。\nProject type.",
+    "资金用途": "见“代码-资金用途”。\nUse of funds.",
+    "计划开始日期": "日期，例如 2020-01-01。\nA date, e.g. 2020-01-01.",
+    "计划完成日期": "日期，不得早于开始日期。\nA date, not before the start.",
+    "待支付以前年度采购": "是 / 否。\nYes (是) or no (否).",
+    "年度": "本年度或上年度。\nThe cycle's year or the year before.",
+}
+
+INSTRUCTION_LINES = [
+    "预算数据导入模板 · Budget import template",
+    "",
+    "1. 每类数据一个工作表：基本支出、项目、项目明细、政府采购、三公经费。不需要的工作表可以删除，但不要改名。",
+    "   One sheet per kind of line; delete the sheets you do not need, never rename them.",
+    "2. 第一行为列名，不要修改；把鼠标移到列名上可以看到填写要求。",
+    "   Row 1 holds the column names: do not change them; hover over a name for its rule.",
+    "3. 金额一律以元为单位，最多两位小数；不要填写公式。",
+    "   Amounts in yuan, at most two decimals; no formulas.",
+    "4. 各类代码见“代码-…”工作表。",
+    "   The code lists are on the 代码-… sheets.",
+    "5. 导入前先预览：系统逐行逐列检查，有任何错误时不会写入任何数据（全部成功或全部不导入）。",
+    "   A preview checks every row and column first; with any error nothing is written (all or nothing).",
+    "6. 已有的数据按“单位 + 名称/编码”匹配并更新，文件中没有的数据保持不变。",
+    "   Existing lines are matched by unit + name/code and updated; lines not in the file stay as they are.",
+]
+
+
+def _code_rows(lookups) -> dict[str, tuple[list[str], list[list]]]:
+    return {
+        "unit": (
+            ["单位代码", "单位名称"],
+            [[u.code, u.name] for u in sorted(lookups.units.values(), key=lambda u: u.sort_order)],
+        ),
+        "functional": (
+            ["编码", "名称"],
+            [[c.code, c.name] for c in sorted(lookups.functional.values(), key=lambda c: c.code)],
+        ),
+        "economic": (
+            ["编码", "名称"],
+            [[c.code, c.name] for c in sorted(lookups.economic.values(), key=lambda c: c.code)],
+        ),
+        "funding": (
+            ["代码", "名称"],
+            [[f.code, f.name] for f in sorted(lookups.funding.values(), key=lambda f: f.sort_order)],
+        ),
+        "items": (
+            ["编码", "名称"],
+            [[i.code, i.name] for i in sorted(lookups.items.values(), key=lambda i: i.code)],
+        ),
+        "categories": (
+            ["名称"],
+            [[c.name] for c in sorted(lookups.categories.values(), key=lambda c: c.sort_order)],
+        ),
+        "project_types": (["名称"], [[label] for label in PROJECT_TYPE_LABELS.values()]),
+        "fund_uses": (["名称"], [[label] for label in FUND_USE_LABELS.values()]),
+    }
+
+
+def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: bool = False) -> Workbook:
+    from .resources import Lookups, kinds
+
+    lookups = Lookups(cycle, unit)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = INSTRUCTIONS
+    for row, line in enumerate(INSTRUCTION_LINES, start=1):
+        sheet.cell(row=row, column=1, value=line)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.cell(row=len(INSTRUCTION_LINES) + 2, column=1, value=f"预算年度 Fiscal year: {cycle.year}")
+    if unit is not None:
+        sheet.cell(row=len(INSTRUCTION_LINES) + 3, column=1, value=f"单位 Unit: {unit.code} {unit.name}")
+    sheet.column_dimensions["A"].width = 110
+
+    for kind in kinds():
+        resource = kind.resource(lookups)
+        ws = workbook.create_sheet(kind.sheet)
+        columns = [f.column_name for f in resource.fields.values()]
+        for index, column in enumerate(columns, start=1):
+            cell = ws.cell(row=1, column=index, value=column)
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
+            note = COLUMN_NOTES.get(column) or (AMOUNT_NOTE if "（元）" in column else "")
+            if note:
+                cell.comment = Comment(note, "budget", width=320, height=90)
+            ws.column_dimensions[get_column_letter(index)].width = max(12, len(column) * 2 + 4)
+        ws.freeze_panes = "A2"
+        _validations(ws, columns)
+        if with_data:
+            dataset = resource.export(queryset=kind.queryset(cycle, unit))
+            for values in dataset:
+                ws.append(list(values))
+
+    for title, key in CODE_SHEETS.items():
+        headers, rows = _code_rows(lookups)[key]
+        ws = workbook.create_sheet(title)
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
+        for values in rows:
+            ws.append(values)
+        ws.column_dimensions["A"].width = 16
+        ws.column_dimensions["B"].width = 40
+    return workbook
+
+
+def _validations(ws, columns: list[str]) -> None:
+    lists = {
+        "项目类型": "'代码-项目类型'!$A$2:$A$20",
+        "资金用途": "'代码-资金用途'!$A$2:$A$20",
+        "一级项目": "'代码-一级项目'!$A$2:$A$200",
+        "待支付以前年度采购": '"是,否"',
+    }
+    for index, column in enumerate(columns, start=1):
+        if column in lists:
+            validation = DataValidation(type="list", formula1=lists[column], allow_blank=True)
+            letter = get_column_letter(index)
+            validation.add(f"{letter}2:{letter}5000")
+            ws.add_data_validation(validation)
+
+
+def template_bytes(**kwargs) -> bytes:
+    buffer = io.BytesIO()
+    build_template(**kwargs).save(buffer)
+    return buffer.getvalue()

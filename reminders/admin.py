@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from approvals.policy import visible_units
+
+from .models import DigestPreference, ReminderLog, ReminderMessage, ReminderPolicy
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ["kind", "enabled", "days_before", "overdue_daily", "stop_after_days",
+                    "escalate_to_head_after", "escalate_to_hq_after"]  # fmt: skip
+    list_editable = ["enabled", "days_before", "overdue_daily"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "deadline", "unit", "recipient", "step", "days_left", "message"]
+    list_filter = ["step", "deadline__kind", "deadline__cycle", "unit"]
+    search_fields = ["recipient__username", "recipient__first_name", "unit__name"]
+    list_select_related = ["deadline__cycle", "unit", "recipient", "message"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit__in=visible_units(request.user))
+
+
+@admin.register(ReminderMessage)
+class ReminderMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "email", "subject", "is_digest", "status", "attempts", "sent_at"]
+    list_filter = ["status", "is_digest"]
+    search_fields = ["email", "subject"]
+    exclude = ["claim_token"]
+
+
+@admin.register(DigestPreference)
+class DigestPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "daily_digest"]
+    list_filter = ["daily_digest"]
+    search_fields = ["user__username"]

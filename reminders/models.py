@@ -1,0 +1,160 @@
+"""Deadline reminders (issue #5): the policy per deadline kind, the reminder log (one row per person,
+deadline, unit and step: the unique key that makes each reminder go out once), the outbox of
+emails, and each user's digest preference.
+
+Exactly once: the scan *records* who is due which reminder before anything is sent (a unique
+row, so a second scan adds nothing); a message goes out only after its row has been switched to
+``sent`` and committed, and the SMTP transaction is completed only after that commit (see
+``delivery.py``). A worker that dies before the commit leaves the message to be sent again; one
+that dies after it has already handed the message to the server.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import CycleDeadline, DeadlineKind, Unit
+
+
+class ReminderPolicy(models.Model):
+    """When to remind, per kind of deadline. Editable in the admin; a kind without a row uses
+    the defaults of the fields."""
+
+    kind = models.CharField(_("deadline"), max_length=30, choices=DeadlineKind.choices, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    days_before = models.CharField(
+        _("days before"),
+        max_length=60,
+        default="14,7,3,1",
+        validators=[RegexValidator(r"^\d+(\s*,\s*\d+)*$", _("Whole numbers separated by commas."))],
+        help_text=_("Reminders go out this many days before the deadline, e.g. 14,7,3,1."),
+    )
+    overdue_daily = models.BooleanField(_("daily when overdue"), default=True)
+    stop_after_days = models.PositiveSmallIntegerField(
+        _("stop after (days overdue)"),
+        default=30,
+        help_text=_("No reminder or escalation once a deadline is this many days past."),
+    )
+    escalate_to_head_after = models.PositiveSmallIntegerField(
+        _("escalate to the unit head after (days overdue)"), null=True, blank=True, default=3
+    )
+    escalate_to_hq_after = models.PositiveSmallIntegerField(
+        _("escalate to HQ after (days overdue)"), null=True, blank=True, default=7
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def offsets(self) -> list[int]:
+        return sorted({int(part) for part in self.days_before.split(",") if part.strip()}, reverse=True)
+
+
+class DigestPreference(models.Model):
+    """A user who prefers one email a day collecting their reminders."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    daily_digest = models.BooleanField(_("one digest email a day"), default=False)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} {'digest' if self.daily_digest else 'each'}"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+
+
+class ReminderMessage(models.Model):
+    """The outbox: one email, rendered when it was recorded, sent at most once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_messages"
+    )
+    email = models.EmailField(_("address"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    is_digest = models.BooleanField(_("digest"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("reminder email")
+        verbose_name_plural = _("reminder emails")
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.subject}"
+
+
+class ReminderLog(models.Model):
+    """One reminder due to one person for one deadline, unit and step. Unique: recorded once."""
+
+    deadline = models.ForeignKey(CycleDeadline, on_delete=models.CASCADE, verbose_name=_("deadline"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    step = models.CharField(_("step"), max_length=30)
+    due_date = models.DateField(_("due date"))
+    days_left = models.IntegerField(_("days left"), help_text=_("Negative when overdue."))
+    message = models.ForeignKey(
+        ReminderMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "unit", "recipient", "step"],
+                name="reminder_once_per_person_deadline_step",
+            )
+        ]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminder log")
+
+    def __str__(self) -> str:
+        return f"{self.deadline} {self.unit} {self.recipient} {self.step}"
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def step_label(self) -> str:
+        kind, _sep, value = self.step.partition(":")
+        if kind == "before":
+            return _("%(days)s days before") % {"days": value}
+        if kind == "overdue":
+            return _("%(days)s days overdue") % {"days": value}
+        if self.step == "escalation:head":
+            return _("escalated to the unit head")
+        if self.step == "escalation:hq":
+            return _("escalated to HQ")
+        return self.step

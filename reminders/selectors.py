@@ -1,0 +1,31 @@
+"""Reads of the reminders app, cut by ``approvals.policy``: HQ roles read the whole log, anyone
+else only the reminders of the units they may see."""
+
+from django.db.models import QuerySet
+
+from approvals.policy import visible_units
+
+from .models import DigestPreference, ReminderLog
+
+
+def reminder_log(
+    user, *, year: int | None = None, unit_code: str = "", kind: str = ""
+) -> QuerySet[ReminderLog]:
+    qs = ReminderLog.objects.filter(unit__in=visible_units(user)).select_related(
+        "deadline__cycle", "unit", "recipient", "message"
+    )
+    if year:
+        qs = qs.filter(deadline__cycle__year=year)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if kind:
+        qs = qs.filter(deadline__kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+def reminders_of(user) -> QuerySet[ReminderLog]:
+    return ReminderLog.objects.filter(recipient=user).select_related("deadline__cycle", "unit", "message")
+
+
+def digest_preference(user) -> bool:
+    return DigestPreference.objects.filter(user=user, daily_digest=True).exists()

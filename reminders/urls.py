@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("mine/", views.my_reminders, name="mine"),
+    path("log/", views.reminder_log, name="log"),
+]

@@ -1,0 +1,59 @@
+"""Pages. Thin: ask the selectors (which ask approvals.policy), call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from approvals.policy import visible_units
+from budgets.models import DeadlineKind
+
+from . import selectors
+from .selectors import digest_preference, reminders_of
+from .services import preference_set
+
+
+@login_required
+def my_reminders(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        preference_set(user=request.user, daily_digest=request.POST.get("daily_digest") == "on")
+        messages.success(request, _("Your reminder preference is saved."))
+        return redirect("reminders:mine")
+    page = Paginator(reminders_of(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reminders/mine.html",
+        {"page": page, "daily_digest": digest_preference(request.user)},
+    )
+
+
+@login_required
+def reminder_log(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    entries = reminder_log_for(request, year)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reminders/log.html",
+        {
+            "page": page,
+            "units": visible_units(request.user),
+            "kinds": DeadlineKind.choices,
+            "filters": {
+                "year": year,
+                "unit": request.GET.get("unit", ""),
+                "kind": request.GET.get("kind", ""),
+            },
+        },
+    )
+
+
+def reminder_log_for(request: HttpRequest, year: str):
+    return selectors.reminder_log(
+        request.user,
+        year=int(year) if year.isdigit() else None,
+        unit_code=request.GET.get("unit", ""),
+        kind=request.GET.get("kind", ""),
+    )
