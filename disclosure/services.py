@@ -60,7 +60,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
     """Build the workbook of a queued job. Safe to run again (a redelivered task): a finished job
     is left as it is; an interrupted one is built again from the start."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("cycle", "unit").get(pk=job_id)
+        job = ExportJob.objects.select_for_update(of=("self",)).select_related("cycle", "unit").get(pk=job_id)
         if job.status == JobStatus.DONE:
             return job
         job.status = JobStatus.RUNNING
@@ -79,7 +79,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
         raise
     with transaction.atomic():
         job = (
-            ExportJob.objects.select_for_update()
+            ExportJob.objects.select_for_update(of=("self",))
             .select_related("cycle", "unit", "requested_by")
             .get(pk=job_id)
         )
@@ -154,7 +154,7 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
     from .importing import import_workbook
 
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("cycle", "unit").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("cycle", "unit").get(pk=job_id)
         if job.status == ImportStatus.DONE:
             return job
         job.status = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING

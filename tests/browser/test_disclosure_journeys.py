@@ -1,0 +1,61 @@
+"""Browser journeys of issue #5: HQ exports and downloads the workbook; a branch preparer uploads
+a bad file and reads its errors by row and column."""
+
+import openpyxl
+import pytest
+
+from budgets.models import BudgetCycle, Unit
+from config.celery import app as celery_app
+from disclosure.template import build_template
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def eager(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def test_hq_exports_the_bureau_workbook_and_downloads_it(live_server, demo, page, shot, eager, tmp_path):
+    log_in(page, live_server.url, "hq_reviewer")
+    page.wait_for_url("**/budgets/2020/")
+    page.get_by_role("link", name="预算公开与导入").click()
+    shot("01-disclosure-page")
+    page.get_by_test_id("export-form").get_by_role("button", name="导出").click()
+    page.wait_for_url("**/disclosure/exports/*/")
+    assert page.get_by_test_id("status").inner_text() == "完成"
+    shot("02-export-done")
+    with page.expect_download() as download:
+        page.get_by_test_id("download").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "disclosure-2020-bureau.xlsx"
+    workbook = openpyxl.load_workbook(saved)
+    assert workbook.sheetnames[:3] == ["检查结果", "表1", "表3"]
+    assert "表15" in workbook.sheetnames
+
+
+def test_branch_preparer_reads_the_errors_of_a_bad_file(live_server, demo, page, shot, tmp_path):
+    cycle = BudgetCycle.objects.get(year=2020)
+    workbook = build_template(cycle=cycle, unit=Unit.objects.get(code="baoan"), with_data=True)
+    workbook["基本支出"]["E3"] = "一百万"
+    workbook["政府采购"]["E2"] = -5
+    path = tmp_path / "宝安预算.xlsx"
+    workbook.save(path)
+    log_in(page, live_server.url, "baoan_preparer")
+    page.wait_for_url("**/budgets/2020/baoan/")
+    page.goto(f"{live_server.url}/disclosure/")
+    form = page.get_by_test_id("import-form")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.get_by_role("button", name="上传并检查").click()
+    page.wait_for_url("**/disclosure/imports/*/")
+    errors = page.get_by_test_id("errors")
+    assert errors.locator("tbody tr").count() == 2
+    assert "金额（元）" in errors.inner_text()
+    assert page.get_by_test_id("confirm").count() == 0
+    shot("01-import-errors")
