@@ -14,4 +14,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self) -> None:
+        from . import owing
+
         post_migrate.connect(_sync_roles, sender=self)
+        owing.register()

@@ -20,9 +20,9 @@ BUREAU_WIDE_ROLES = frozenset({Role.HQ_REVIEWER, Role.HQ_APPROVER, Role.AUDITOR,
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.BRANCH_PREPARER: [],
     Role.BRANCH_HEAD: [],
-    Role.HQ_REVIEWER: ["budgets.view_*", "approvals.view_*"],
-    Role.HQ_APPROVER: ["budgets.view_*", "approvals.view_*"],
-    Role.AUDITOR: ["budgets.view_*", "approvals.view_*"],
+    Role.HQ_REVIEWER: ["budgets.view_*", "approvals.view_*", "disclosure.view_*", "reminders.view_*"],
+    Role.HQ_APPROVER: ["budgets.view_*", "approvals.view_*", "disclosure.view_*", "reminders.view_*"],
+    Role.AUDITOR: ["budgets.view_*", "approvals.view_*", "disclosure.view_*", "reminders.view_*"],
     Role.ADMINISTRATOR: [
         "auth.*_user",
         "approvals.*_membership",
@@ -39,5 +39,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "budgets.*_staffingfact",
         "budgets.view_*",
         "django_celery_beat.*",
+        "reminders.*_reminderpolicy",
+        "reminders.view_*",
+        "disclosure.view_*",
     ],
 }

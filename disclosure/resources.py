@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
@@ -333,6 +333,17 @@ class BudgetResource(resources.ModelResource):
                 }
             )
         self._seen[key] = number
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Approved items change through a budget adjustment, never through an import."""
+        errors = dict(import_validation_errors or {})
+        for holder in (instance, getattr(instance, "project", None), getattr(instance, "budget", None)):
+            if holder is not None and getattr(holder, "is_locked", False):
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    _("“%(item)s” is approved: change it through a budget adjustment.") % {"item": holder}
+                )
+                break
+        super().validate_instance(instance, errors, validate_unique)
 
     class Meta:
         instance_loader_class = TolerantLoader

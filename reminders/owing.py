@@ -1,13 +1,15 @@
 """Who still owes a deadline, and who hears about it when it is late: a registry per deadline kind.
 
-The approval workflow (issue #3) knows which units have submitted; it replaces the defaults with
+The approval workflow registers its own functions for preparation, review and publication
+(approvals/owing.py, from ApprovalsConfig.ready), in the form
 
     from reminders.owing import register_owing
 
     register_owing(DeadlineKind.PREPARATION, lambda deadline: {unit: [users…] for units not yet submitted})
 
 A function takes the ``CycleDeadline`` and returns ``{unit: [users who owe it]}``; returning an
-empty dict means nobody owes it any more and no reminder goes out. Until then:
+empty dict means nobody owes it any more and no reminder goes out. The defaults below apply to
+the kinds nobody has registered for:
 
 - unit-level deadlines (preparation, mid-year monitoring, self-evaluation): every unit with a
   budget in the cycle owes it, through its members with the roles branch_preparer and branch_head;
@@ -34,7 +36,7 @@ UNIT_ROLES = (Role.BRANCH_PREPARER, Role.BRANCH_HEAD)
 HQ_ROLES = (Role.HQ_REVIEWER, Role.HQ_APPROVER)
 
 
-def _members(units, roles) -> dict[Unit, list]:
+def members(units, roles) -> dict[Unit, list]:
     result: dict[Unit, list] = defaultdict(list)
     memberships = (
         Membership.objects.filter(unit__in=units, role__in=roles, user__is_active=True)
@@ -49,11 +51,11 @@ def _members(units, roles) -> dict[Unit, list]:
 
 def units_of_cycle(deadline: CycleDeadline) -> dict[Unit, list]:
     units = Unit.objects.filter(budgets__cycle=deadline.cycle, is_active=True)
-    return _members(units, UNIT_ROLES)
+    return members(units, UNIT_ROLES)
 
 
 def hq_owes(deadline: CycleDeadline) -> dict[Unit, list]:
-    return _members(Unit.objects.filter(kind=UnitKind.HQ), HQ_ROLES)
+    return members(Unit.objects.filter(kind=UnitKind.HQ), HQ_ROLES)
 
 
 def nobody(deadline: CycleDeadline) -> dict[Unit, list]:
@@ -82,6 +84,6 @@ def owing(deadline: CycleDeadline) -> dict[Unit, list]:
 def escalation_recipients(level: str, unit: Unit) -> list:
     """``head``: the unit's heads; ``hq``: HQ reviewers and approvers."""
     if level == "head":
-        return _members([unit], [Role.BRANCH_HEAD]).get(unit, [])
+        return members([unit], [Role.BRANCH_HEAD]).get(unit, [])
     users = get_user_model().objects.filter(membership__role__in=HQ_ROLES, is_active=True).exclude(email="")
     return list(users.order_by("username"))

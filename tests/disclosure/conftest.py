@@ -15,11 +15,11 @@ def media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def eager_celery():
     """Tasks run in the calling process (the real-worker path is tested in tests/reminders)."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_eager_propagates = False
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
 
 
 def sheet_rows(workbook, name: str) -> list[tuple]:

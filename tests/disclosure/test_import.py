@@ -41,7 +41,11 @@ def snapshot():
 
 @pytest.fixture
 def baoan(demo):
-    return Unit.objects.get(code="baoan")
+    """宝安分局, its 2020 budget reopened as a draft: an import changes drafts only."""
+    unit = Unit.objects.get(code="baoan")
+    UnitBudget.objects.filter(cycle=demo, unit=unit).update(state="draft")
+    Project.objects.filter(budget__cycle=demo, budget__unit=unit).update(state="draft")
+    return unit
 
 
 @pytest.fixture
@@ -253,3 +257,12 @@ def test_amounts_keep_their_fen(demo, baoan_file, baoan):
     assert report.ok, [p.line() for p in report.problems]
     name = workbook["项目"]["B2"].value
     assert Project.objects.get(budget__unit=baoan, name=name).fiscal_amount == Decimal("12345.67")
+
+
+def test_an_import_cannot_change_approved_items(demo, baoan_file, baoan):
+    _workbook, path = baoan_file
+    Project.objects.filter(budget__cycle=demo, budget__unit=baoan, name="预算准备金").update(state="approved")
+    report = refused(path, demo, unit=baoan)
+    assert any("预算准备金" in p.message and "预算调整" in p.message for p in report.problems), [
+        p.line() for p in report.problems
+    ]

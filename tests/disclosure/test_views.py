@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budgets.models import Project, Unit
+from budgets.models import Project, Unit, UnitBudget
 from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
 from disclosure.template import build_template
 
@@ -68,6 +68,9 @@ def test_a_branch_user_exports_their_unit_and_never_sees_another_units_export(
 
 def test_import_preview_then_confirm(demo, client, tmp_path, django_capture_on_commit_callbacks):
     baoan = Unit.objects.get(code="baoan")
+    # An import changes drafts only: 宝安分局's published 2020 budget is reopened for the test.
+    UnitBudget.objects.filter(cycle=demo, unit=baoan).update(state="draft")
+    Project.objects.filter(budget__cycle=demo, budget__unit=baoan).update(state="draft")
     workbook = build_template(cycle=demo, unit=baoan, with_data=True)
     workbook["项目"].append(
         ["baoan", "新项目", "其他项目", "一般性项目支出", "业务类", None, None, 5000, 5000, 0]
@@ -147,7 +150,10 @@ def test_a_large_file_is_checked_and_imported_by_a_worker(
     demo, client, settings, eager_celery, django_capture_on_commit_callbacks
 ):
     settings.DISCLOSURE_IMPORT_INLINE_MAX_BYTES = 0  # every file counts as large
-    workbook = build_template(cycle=demo, unit=Unit.objects.get(code="luohu"), with_data=True)
+    luohu = Unit.objects.get(code="luohu")
+    UnitBudget.objects.filter(cycle=demo, unit=luohu).update(state="draft")
+    Project.objects.filter(budget__cycle=demo, budget__unit=luohu).update(state="draft")
+    workbook = build_template(cycle=demo, unit=luohu, with_data=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     login(client, "luohu_preparer")

@@ -25,13 +25,14 @@ TODAY = datetime.date(2025, 10, 20)
 
 @pytest.fixture
 def preparation(demo):
-    """The 2020 demo's preparation deadline moved so that tests can say how far it is."""
+    """The preparation deadline of the demo's 2021 cycle (every unit's budget still a draft),
+    moved so that tests can say how far it is."""
 
     def at(days_left: int) -> CycleDeadline:
-        deadline = CycleDeadline.objects.get(cycle=demo, kind=DeadlineKind.PREPARATION)
+        deadline = CycleDeadline.objects.get(cycle__year=2021, kind=DeadlineKind.PREPARATION)
         deadline.due_date = TODAY + datetime.timedelta(days=days_left)
         deadline.save()
-        CycleDeadline.objects.filter(cycle=demo).exclude(pk=deadline.pk).update(
+        CycleDeadline.objects.filter(cycle=deadline.cycle).exclude(pk=deadline.pk).update(
             due_date=datetime.date(2000, 1, 1)
         )
         return deadline
@@ -149,10 +150,10 @@ def test_a_failed_send_is_retried_by_the_next_scan(preparation, settings):
     assert len(mail.outbox) == 6
 
 
-def test_a_closed_cycle_sends_nothing(preparation, demo):
-    preparation(1)
-    demo.state = "closed"
-    demo.save()
+def test_a_closed_cycle_sends_nothing(preparation):
+    deadline = preparation(1)
+    deadline.cycle.state = "closed"
+    deadline.cycle.save()
     assert reminders_scan(today=TODAY)["recorded"] == 0
 
 
