@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from approvals.services import adjustment_request, item_transition
 from budgets.models import UnitBudget
+from disclosure.models import ExportJob, ImportJob
 from budgets.services import project_create
 
 from .conftest import complete_project_data, user
@@ -50,7 +51,12 @@ def branch_b(demo):
         item_transition(item=approved, action=action, actor=user(who))
     adjustment = adjustment_request(project=approved, actor=user("luohu_head"), fiscal_amount=Decimal("1"),
                                     other_amount=Decimal("0"), reason="测试")  # fmt: skip
-    return {"budget": budget, "project": draft, "approved": approved, "adjustment": adjustment}
+    export = ExportJob.objects.create(cycle=budget.cycle, unit=budget.unit, requested_by=user("luohu_preparer"),
+                                      step=SECRET)  # fmt: skip
+    upload = ImportJob.objects.create(cycle=budget.cycle, unit=budget.unit, requested_by=user("luohu_preparer"),
+                                      file="disclosure/imports/x.xlsx", original_name=f"{SECRET}.xlsx")  # fmt: skip
+    return {"budget": budget, "project": draft, "approved": approved, "adjustment": adjustment,
+            "export": export, "import": upload}  # fmt: skip
 
 
 def _admin_object(name: str, b: dict):
@@ -64,7 +70,8 @@ def _admin_object(name: str, b: dict):
     by_model = {
         "project": b["project"].pk, "reviewqueueproject": b["project"].pk, "unitbudget": b["budget"].pk,
         "reviewqueuebudget": b["budget"].pk, "adjustmentrequest": b["adjustment"].pk,
-        "projectsubitem": None, "unit": b["budget"].unit_id,
+        "projectsubitem": None, "unit": b["budget"].unit_id, "exportjob": b["export"].pk,
+        "importjob": b["import"].pk,
     }  # fmt: skip
     return by_model.get(model._meta.model_name, b["budget"].unit_id)
 
@@ -78,7 +85,11 @@ def _kwargs(name: str, params: list[str], b: dict) -> dict | None:
         elif param == "code" and name.startswith("unit"):
             kwargs[param] = "luohu"
         elif param == "pk":
-            if "adjustment" in name:
+            if name.startswith("disclosure:export"):
+                kwargs[param] = b["export"].pk
+            elif name.startswith("disclosure:import"):
+                kwargs[param] = b["import"].pk
+            elif "adjustment" in name:
                 kwargs[param] = b["adjustment"].pk
             elif "budget" in name:
                 kwargs[param] = b["budget"].pk
