@@ -24,6 +24,7 @@ from django.db import transaction
 
 from approvals.models import Membership
 from approvals.roles import Role
+from performance.demo import performance_demo_load
 
 from .models import (
     ZERO,
@@ -428,6 +429,7 @@ def demo_load() -> DemoLoadResult:
     loader.procurement()
     loader.three_public()
     loader.users()
+    performance_demo_load(cycle=loader.cycle, result=result)
     return result
 
 
