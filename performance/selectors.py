@@ -481,6 +481,8 @@ def department_prefill(*, cycle: BudgetCycle, unit: Unit) -> dict[str, dict[str,
     figures: dict[str, dict[str, Any]] = {}
 
     def put(key: str, value: Any, source: str) -> None:
+        if rubric.FIGURES[key].kind == "yuan":
+            value = Decimal(value).quantize(Decimal("0.01"))
         figures[key] = {"value": str(value), "source": source, "prefilled": True}
 
     budget = budgets_with_totals(UnitBudget.objects.filter(cycle=cycle, unit=unit)).first()
