@@ -253,13 +253,13 @@ class PerformanceSettings(models.Model):
     effect_weight = models.DecimalField(_("weight: effects"), max_digits=5, decimal_places=2)
     satisfaction_weight = models.DecimalField(_("weight: satisfaction"), max_digits=5, decimal_places=2)
     light_yellow_from = models.DecimalField(
-        _("yellow light from (% of expected)"), max_digits=5, decimal_places=2, default=Decimal(60)
+        _("yellow light from (percent of expected)"), max_digits=5, decimal_places=2, default=Decimal(60)
     )
     light_green_from = models.DecimalField(
-        _("green light from (% of expected)"), max_digits=5, decimal_places=2, default=Decimal(80)
+        _("green light from (percent of expected)"), max_digits=5, decimal_places=2, default=Decimal(80)
     )
     light_blue_from = models.DecimalField(
-        _("blue light from (% of expected)"), max_digits=5, decimal_places=2, default=Decimal(120)
+        _("blue light from (percent of expected)"), max_digits=5, decimal_places=2, default=Decimal(120)
     )
 
     DEFAULTS = {

@@ -247,7 +247,7 @@ ITEMS: tuple[Item, ...] = (
         _("Budget execution rate"),
         Decimal(6),
         _(
-            "each quarter cumulative execution / 25, 50, 75, 100 % x 1, capped at 1; "
+            "each quarter cumulative execution / 25, 50, 75, 100%, capped at 1; "
             "+ average of the four x 2, capped at 2"
         ),
         figures=("budget_adjusted", "spending_q1", "spending_q2", "spending_q3", "spending_q4"),

@@ -776,6 +776,11 @@ def department_evaluation_save(
     _require_editor(actor, evaluation.unit)
     _require_editable(evaluation)
     cleaned = _clean_inputs(inputs)
+    # A pre-filled figure saved unchanged stays marked as the application's own.
+    for key, entry in (evaluation.inputs.get("figures") or {}).items():
+        new = cleaned["figures"].get(key)
+        if entry.get("prefilled") and new and str(new["value"]) == str(entry.get("value")):
+            new["prefilled"] = True
     draft = rubric.score_department(cleaned, partial=True)
     if draft.errors:
         raise rubric.RubricInputError(draft.errors)

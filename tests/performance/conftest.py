@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from budgets.models import Project, Unit
 from performance import services
@@ -9,6 +10,13 @@ from performance.models import MonitoringRound
 from tests.factories import BudgetFactory, CycleFactory, ProjectFactory
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """The UI speaks Chinese first; messages are checked in it unless a test says otherwise."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

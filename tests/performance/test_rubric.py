@@ -4,6 +4,7 @@ cap and band of the formula items, and the properties every score keeps."""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -353,7 +354,7 @@ def test_invalid_figures_are_named(figures, bad_key):
     ],
 )
 def test_checklist_points_need_a_valid_value_and_a_reason(entry, message):
-    with pytest.raises(RubricInputError) as raised:
+    with translation.override("en"), pytest.raises(RubricInputError) as raised:
         score_department({"figures": FIGURES, "checklist": {**CHECKLIST, "budget_rationality": entry}})
     assert message in raised.value.params["errors"]["checklist.budget_rationality"]
 

@@ -345,7 +345,7 @@ def test_bad_rows_are_reported_one_by_one_and_nothing_is_imported(demo, users):
     assert sorted(errors) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert "nowhere" in errors[3]
     assert "不存在的项目" in errors[4]
-    assert "row 2" in errors[10]
+    assert "第2行" in errors[10]
     assert not SpendingRecord.objects.exists()
 
 
