@@ -240,19 +240,66 @@ def monitoring_rows(
     return rows
 
 
-def monitoring_detail(monitoring: ProjectMonitoring) -> MonitoringView:
-    project = monitoring.project
-    cycle = project.budget.cycle
-    calendar = monitoring_calendar(cycle)
-    indicators = list(indicators_of_project(project))
-    lines = {line.indicator_id: line for line in monitoring.lines.all()}
-    return MonitoringView(
-        monitoring=monitoring,
-        calendar=calendar,
-        initial_budget=project.amount,
-        spending_to_date=project_spending(project=project, through_month=calendar.month),
-        rows=monitoring_rows(indicators, lines, month=calendar.month, rules=light_rules_for(cycle)),
+def monitoring_views(monitorings: list[ProjectMonitoring]) -> list[MonitoringView]:
+    """Monitoring reports with their figures to date and lights, in a fixed number of queries
+    whatever their number."""
+    ids = [m.pk for m in monitorings]
+    full = ProjectMonitoring.objects.filter(pk__in=ids).select_related(
+        "round__cycle__performance_settings", "project__budget__unit", "project__budget__cycle"
     )
+    full = full.prefetch_related(
+        "lines",
+        "round__cycle__deadlines",
+        Prefetch(
+            "project__indicators",
+            queryset=Indicator.objects.order_by("sort_order", "id").prefetch_related(
+                Prefetch(
+                    "target_changes",
+                    queryset=TargetChange.objects.select_related("requested_by", "decided_by"),
+                )
+            ),
+        ),
+    )
+    by_pk = {m.pk: m for m in full}
+    cycles = {m.round.cycle_id: m.round.cycle for m in by_pk.values()}
+    calendars = {pk: monitoring_calendar(cycle) for pk, cycle in cycles.items()}
+    rules = {pk: light_rules_for(cycle) for pk, cycle in cycles.items()}
+    spent: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    months = {m.project_id: calendars[m.round.cycle_id].month for m in by_pk.values()}
+    rows = (
+        SpendingRecord.objects.filter(project__in=list(months))
+        .values("project", "month")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        if row["month"] <= months[row["project"]]:
+            spent[row["project"]] += row["s"]
+    views = []
+    for pk in ids:
+        monitoring = by_pk[pk]
+        project = monitoring.project
+        calendar = calendars[monitoring.round.cycle_id]
+        lines = {line.indicator_id: line for line in monitoring.lines.all()}
+        views.append(
+            MonitoringView(
+                monitoring=monitoring,
+                calendar=calendar,
+                initial_budget=project.amount,
+                spending_to_date=spent[project.pk],
+                rows=monitoring_rows(
+                    list(project.indicators.all()),
+                    lines,
+                    month=calendar.month,
+                    rules=rules[monitoring.round.cycle_id],
+                ),
+            )
+        )
+    return views
+
+
+def monitoring_detail(monitoring: ProjectMonitoring) -> MonitoringView:
+    return monitoring_views([monitoring])[0]
 
 
 def monitoring_get(pk: int, *, units: QuerySet[Unit]) -> ProjectMonitoring:
@@ -446,14 +493,32 @@ class EvaluationView:
         return [(i, lines.get(i.pk), scores.get(i.pk)) for i in self.indicators]
 
 
-def evaluation_detail(evaluation: ProjectEvaluation) -> EvaluationView:
-    project = evaluation.project
-    indicators = list(indicators_of_project(project))
-    return EvaluationView(
-        evaluation=evaluation,
-        indicators=indicators,
-        score=_project_score(evaluation, indicators, weights_for(project.budget.cycle)),
+def evaluation_views(evaluations: list[ProjectEvaluation]) -> list[EvaluationView]:
+    """Self-evaluations with their scores, in a fixed number of queries whatever their number."""
+    ids = [e.pk for e in evaluations]
+    full = (
+        ProjectEvaluation.objects.filter(pk__in=ids)
+        .select_related("project__budget__unit", "project__budget__cycle__performance_settings")
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "project__indicators",
+                queryset=Indicator.objects.order_by("sort_order", "id").prefetch_related("target_changes"),
+            ),
+        )
     )
+    by_pk = {e.pk: e for e in full}
+    views = []
+    for pk in ids:
+        evaluation = by_pk[pk]
+        indicators = list(evaluation.project.indicators.all())
+        weights = weights_for(evaluation.project.budget.cycle)
+        views.append(EvaluationView(evaluation, indicators, _project_score(evaluation, indicators, weights)))
+    return views
+
+
+def evaluation_detail(evaluation: ProjectEvaluation) -> EvaluationView:
+    return evaluation_views([evaluation])[0]
 
 
 def evaluation_get(pk: int, *, units: QuerySet[Unit]) -> ProjectEvaluation:

@@ -240,12 +240,13 @@ class MonitoringViewSet(
         )
 
     def present(self, monitoring: ProjectMonitoring) -> dict:
-        monitoring = selectors.monitoring_get(monitoring.pk, units=policy.visible_units(self.request.user))
         return s.MonitoringSerializer(selectors.monitoring_detail(monitoring)).data
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([self.present(m) for m in page])
+        return self.get_paginated_response(
+            s.MonitoringSerializer(selectors.monitoring_views(page), many=True).data
+        )
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.present(self.get_object()))
@@ -382,17 +383,18 @@ class ProjectEvaluationViewSet(
             .order_by("id")
         )
 
-    def present(self, evaluation: ProjectEvaluation) -> dict:
-        evaluation = selectors.evaluation_get(evaluation.pk, units=policy.visible_units(self.request.user))
-        view = selectors.evaluation_detail(evaluation)
+    @staticmethod
+    def _payload(view: selectors.EvaluationView) -> dict:
         rows = [{"indicator": i, "line": line, "score": score} for i, line, score in view.rows()]
-        return s.ProjectEvaluationSerializer(
-            {"evaluation": evaluation, "score": view.score, "rows": rows}
-        ).data
+        return {"evaluation": view.evaluation, "score": view.score, "rows": rows}
+
+    def present(self, evaluation: ProjectEvaluation) -> dict:
+        return s.ProjectEvaluationSerializer(self._payload(selectors.evaluation_detail(evaluation))).data
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([self.present(e) for e in page])
+        payloads = [self._payload(view) for view in selectors.evaluation_views(page)]
+        return self.get_paginated_response(s.ProjectEvaluationSerializer(payloads, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.present(self.get_object()))
