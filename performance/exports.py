@@ -58,7 +58,7 @@ def department_evaluation_xlsx(evaluation: DepartmentEvaluation, score: rubric.D
     headers = [
         _("Level 1"),
         _("Level 2"),
-        _("Item"),
+        _("Level 3"),
         _("Points"),
         _("Rule"),
         _("Figures and sources / reason"),

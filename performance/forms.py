@@ -29,12 +29,21 @@ def _blank(choices) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class BootstrapMixin:
     """Bootstrap's classes on every widget, small, so the wide tables stay readable."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.style_fields()
+        # Stored numbers carry six places; show them as typed: 2.000000 → 2.
+        for name, value in self.initial.items():  # type: ignore[attr-defined]
+            if isinstance(value, Decimal):
+                self.initial[name] = _plain(value)  # type: ignore[attr-defined]
 
     def style_fields(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]
@@ -99,7 +108,9 @@ def indicator_initial(indicators: list[Indicator]) -> list[dict[str, Any]]:
 class TaskRowForm(BootstrapMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Task"), max_length=200)
-    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(
+        label=_("Task content"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     fiscal_wan = forms.DecimalField(
         label=_("Fiscal funds (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=0
     )
@@ -162,7 +173,9 @@ class MonitoringLineForm(BootstrapMixin, forms.Form):
 
 class TargetChangeForm(BootstrapMixin, forms.Form):
     new_text = forms.CharField(label=_("New target value"), max_length=200)
-    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why the target should change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SpendingImportForm(BootstrapMixin, forms.Form):
@@ -179,7 +192,9 @@ class EvaluationForm(BootstrapMixin, forms.Form):
     )
     spending = forms.DecimalField(label=_("Full-year spending (yuan)"), required=False, **MONEY)
     spending_source = forms.CharField(label=_("Source of the spending"), required=False, max_length=200)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Self-evaluation summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class EvaluationLineForm(BootstrapMixin, forms.Form):

@@ -362,10 +362,10 @@ class MonitoringRound(models.Model):
 
 
 class DeviationCategory(models.TextChoices):
-    FUNDING = "funding", _("Funding")
-    RULES = "rules", _("Rules and procedures")
-    STAFF = "staff", _("Staffing")
-    FACILITIES = "facilities", _("Hardware and facilities")
+    FUNDING = "funding", _("Funding support")
+    RULES = "rules", _("Institutional support")
+    STAFF = "staff", _("Staffing support")
+    FACILITIES = "facilities", _("Hardware and facilities support")
     OTHER = "other", _("Other")
 
 

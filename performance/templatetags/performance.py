@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -21,7 +22,7 @@ STATE_STYLES = {"draft": "secondary", "submitted": "info", "returned": "warning"
 @register.filter
 def light_badge(value) -> str:
     if not value:
-        return format_html('<span class="badge text-bg-light" data-light="none">—</span>')
+        return mark_safe('<span class="badge text-bg-light" data-light="none">—</span>')
     style, label = LIGHTS[str(value)]
     return format_html('<span class="badge text-bg-{}" data-light="{}">{}</span>', style, value, label)
 
@@ -78,3 +79,40 @@ def rate(value) -> str:
     if value is None:
         return "—"
     return percent(Decimal(value) * 100)
+
+
+@register.filter
+def expected(value) -> str:
+    """A value expected by time elapsed: two places at most (2.333… → 2.33)."""
+    if value is None:
+        return "—"
+    return number(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+ACTIONS = {
+    "open": _("opened"),
+    "start": _("started"),
+    "submit": _("submitted"),
+    "approve": _("approved"),
+    "return": _("returned"),
+    "request": _("requested"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "targets_saved": _("targets saved"),
+    "import": _("imported"),
+}
+
+
+@register.filter
+def action_label(value) -> str:
+    return ACTIONS.get(value, value)
+
+
+@register.filter
+def state_label(value) -> str:
+    from performance.models import ChangeState, ReportState
+
+    for choices in (ReportState, ChangeState):
+        if value in choices.values:
+            return choices(value).label
+    return value or "—"
