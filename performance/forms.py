@@ -77,6 +77,11 @@ class IndicatorRowForm(BootstrapMixin, forms.Form):
 
 
 class BaseIndicatorFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["ORDER"].widget.attrs["class"] = "form-control form-control-sm"
+        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
     def rows(self) -> list[IndicatorData]:
         ordered = sorted(
             (f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)),

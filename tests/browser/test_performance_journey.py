@@ -111,3 +111,79 @@ def test_august_checkpoint_to_self_evaluation(live_server, demo, page, shot):
     shot("06-self-evaluation-against-the-adjusted-target")
     page.get_by_test_id("submit").click()
     assert "已报市局" in page.locator("h1").inner_text()
+
+
+def test_branch_enters_targets_with_live_checks(live_server, demo, page, shot):
+    from budgets.models import Unit
+    from tests.factories import BudgetFactory, CycleFactory, ProjectFactory
+
+    budget = BudgetFactory(cycle=CycleFactory(year=2031), unit=Unit.objects.get(code="baoan"))
+    project = ProjectFactory(budget=budget, name="档案数字化")
+    log_in(page, live_server.url, "baoan_preparer")
+    page.goto(f"{live_server.url}/performance/2031/baoan/projects/{project.pk}/targets/")
+    live = page.locator("[data-live-problems]")
+    live.get_by_text("至少须有一项产出指标").wait_for()
+
+    page.locator("[data-add-row]").click()
+    first = page.locator("tr.indicator-row").nth(0)
+    first.locator("select[name$='-level1']").select_option("output")
+    assert first.locator("select[name$='-level2']").input_value() == "quantity"
+    first.locator("input[name$='-name']").fill("扫描页数")
+    first.locator("input[name$='-target_text']").fill("≥50万页")
+    first.locator("input[name$='-target_source']").fill("年度工作计划")
+    page.wait_for_function("document.querySelector('[data-preview]').textContent.includes('500000')")
+    assert "≥ 500000 页" in first.locator("[data-preview]").inner_text()
+
+    page.locator("[data-add-row]").click()
+    second = page.locator("tr.indicator-row").nth(1)
+    second.locator("select[name$='-level1']").select_option("satisfaction")
+    assert second.locator("select[name$='-level2']").input_value() == "service_satisfaction"
+    second.locator("input[name$='-name']").fill("查档人满意度")
+    second.locator("input[name$='-target_text']").fill("满意")
+    live.get_by_text("满意度指标须为百分比").wait_for()
+    shot("01-live-check-names-the-problem")
+
+    second.locator("input[name$='-target_text']").fill("≥90%")
+    second.locator("input[name$='-target_source']").fill("历史标准")
+    live.wait_for(state="hidden")
+    page.get_by_test_id("save-targets").click()
+    assert page.get_by_test_id("indicators").locator("tbody tr").count() == 2
+    assert page.get_by_test_id("target-problems-none").is_visible()
+    shot("02-targets-saved")
+
+
+def test_hq_reads_a_department_rubric_report_and_xlsx(live_server, demo, page, shot):
+    from django.contrib.auth import get_user_model
+
+    from budgets.models import Unit
+    from performance import services
+    from tests.performance.test_rubric import INPUTS
+
+    head = get_user_model().objects.get(username="baoan_head")
+    evaluation = services.department_evaluation_start(
+        cycle=demo, unit=Unit.objects.get(code="baoan"), actor=head
+    )
+    inputs = {
+        "figures": {
+            k: v if isinstance(v, dict) else {"value": v, "source": "2020年决算"}
+            for k, v in INPUTS["figures"].items()
+        },
+        "checklist": INPUTS["checklist"],
+    }
+    services.department_evaluation_save(evaluation=evaluation, inputs=inputs, actor=head)
+    services.department_evaluation_submit(evaluation=evaluation, actor=head)
+
+    log_in(page, live_server.url, "hq_reviewer")
+    page.goto(f"{live_server.url}/performance/2020/baoan/evaluation/")
+    rubric = page.get_by_test_id("rubric")
+    assert rubric.locator("[data-field=total]").inner_text() == "82.56"
+    assert rubric.locator("[data-field=grade]").inner_text() == "良"
+    assert rubric.locator("tr[data-item=financial_compliance] [data-field=score]").inner_text() == "2.51"
+    shot("01-rubric-for-review")
+    with page.expect_download() as download:
+        page.get_by_test_id("xlsx").click()
+    assert download.value.suggested_filename == "self-evaluation-2020-baoan.xlsx"
+    page.get_by_role("link", name="打印版报告").click()
+    assert page.locator("[data-field=report-total]").inner_text() == "82.56"
+    page.emulate_media(media="print")
+    shot("02-printable-report")

@@ -302,3 +302,34 @@ def test_hq_opens_the_round_from_the_bureau_page(demo, client):
     client.post(reverse("performance:monitoring_open", args=[2020]))
     demo.refresh_from_db()
     assert demo.monitoring_round
+
+
+def test_branch_enters_its_department_wide_target_while_in_preparation(client, draft_project):
+    url = reverse("performance:department_targets", args=[2031, "baoan"])
+    login(client, "baoan_head")
+    assert "data-targets-form" in client.get(url).content.decode()
+    data = {
+        "overall_goal": "保障各项社保业务正常运行",
+        "task-TOTAL_FORMS": "1",
+        "task-INITIAL_FORMS": "0",
+        "task-0-name": "社会保障和就业支出",
+        "task-0-content": "基本支出和项目支出",
+        "task-0-fiscal_wan": "7655.86",
+        "task-0-other_wan": "0",
+        "ind-TOTAL_FORMS": "1",
+        "ind-INITIAL_FORMS": "0",
+        "ind-0-level1": "output",
+        "ind-0-level2": "quantity",
+        "ind-0-name": "完成履职所需要的项目数",
+        "ind-0-target_text": "=17",
+        "ind-0-ORDER": "1",
+    }
+    assert client.post(url, data).status_code == 302
+    page = client.get(url)
+    (task,) = page.context["tasks"]
+    assert task.total_amount == Decimal("76558600.00")
+    assert [i.target_value for i in page.context["indicators"]] == [Decimal(17)]
+    # 2020 is approved: no form, and a POST is refused.
+    assert (
+        client.post(reverse("performance:department_targets", args=[2020, "baoan"]), data).status_code == 403
+    )
