@@ -42,6 +42,7 @@ class TargetRow:
     target_source: str
     indicator: int | None = None
     position: int | None = None
+    parsed: ParsedTarget | None = None  # the stored parsed form of a saved row, to save parsing again
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _row_problems(row: TargetRow) -> list[TargetProblem]:
         found.append(problem("no_target", _("%(name)s: the target value is missing.") % {"name": name}))
         parsed = None
     else:
-        parsed = parse_target(row.target_text)
+        parsed = row.parsed or parse_target(row.target_text)
     if not row.target_source.strip():
         found.append(
             problem("no_source", _("%(name)s: the source of the target value is missing.") % {"name": name})

@@ -108,7 +108,16 @@ def indicators_of_project(project: Project) -> QuerySet[Indicator]:
 
 def target_rows(indicators: list[Indicator]) -> list[TargetRow]:
     return [
-        TargetRow(i.level1, i.level2, i.name, i.target_text, i.target_source, indicator=i.pk, position=n)
+        TargetRow(
+            i.level1,
+            i.level2,
+            i.name,
+            i.target_text,
+            i.target_source,
+            indicator=i.pk,
+            position=n,
+            parsed=i.parsed,
+        )
         for n, i in enumerate(indicators)
     ]
 
