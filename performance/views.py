@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -508,11 +509,11 @@ def target_change_decide(request: HttpRequest, year: int, pk: int) -> HttpRespon
             _("Target change rejected."),
         )
     project = change.indicator.project
-    next_url = request.POST.get("next") or reverse(
-        "performance:project_monitoring", args=[year, project.budget.unit.code, project.pk]
-    )
-    if not next_url.startswith("/"):
-        next_url = "/"
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse(
+            "performance:project_monitoring", args=[year, project.budget.unit.code, project.pk]
+        )
     return redirect(next_url)
 
 

@@ -214,3 +214,26 @@ def test_another_branch_cannot_start_a_units_rubric(demo, users):
         services.department_evaluation_start(
             cycle=demo, unit=Unit.objects.get(code="baoan"), actor=users["luohu_preparer"]
         )
+
+
+def test_weights_and_light_thresholds_are_configured_per_cycle(demo, baoan_project, users):
+    from performance.models import PerformanceSettings
+    from performance.selectors import light_rules_for
+
+    import_spending(demo, users)
+    PerformanceSettings.objects.create(
+        cycle=demo,
+        execution_weight=D(20),
+        output_weight=D(40),
+        effect_weight=D(30),
+        satisfaction_weight=D(10),
+        light_yellow_from=D(50),
+        light_green_from=D(70),
+        light_blue_from=D(150),
+    )
+    score = evaluation_detail(evaluate(baoan_project, users, reason="x")).score
+    # 250,000 / 660,000 x 20 = 7.58; outputs 4 x 10, the first 2 of 4 trainings: 5.
+    assert score.execution_points == D("7.58")
+    assert [s.max_points for s in score.indicators[:4]] == [D(10)] * 4
+    assert score.indicators[0].points == D("5.00")
+    assert light_rules_for(demo).green_from == 70

@@ -196,7 +196,8 @@ def test_target_change_asked_by_the_branch_and_approved_by_the_hq_approver(demo,
     client.logout()
     login(client, "hq_approver")
     assert "2期" in client.get(reverse("performance:target_changes", args=[2020])).content.decode()
-    assert client.post(decide, {"action": "approve", "next": "https://evil.example/"}).url == "/"
+    response = client.post(decide, {"action": "approve", "next": "//evil.example/"})
+    assert response.url == reverse("performance:project_monitoring", args=[2020, "baoan", baoan_project.pk])
     indicator.refresh_from_db()
     assert (indicator.initial_target_text, indicator.target_text) == ("4期", "2期")
 
