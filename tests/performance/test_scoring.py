@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from performance.scoring import (
     IndicatorInput,
@@ -137,3 +139,49 @@ def test_perfect_project_scores_exactly_100_with_thirds():
     )
     score = score_project(weights=Weights(), budget=D(3), spending=D(3), indicators=indicators)
     assert score.total == D(100) and score.grade == "excellent"
+
+
+targets = st.sampled_from(
+    ["4期", "≥100万份", "100%", "≤2天", "0起", "1-2个工作日", "≥0%", "提升", "2020年11月前", "不适用"]
+)
+actuals = st.decimals(min_value=-10, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["output", "effect", "satisfaction"]),
+            targets,
+            actuals,
+            st.sampled_from(["reached", "partly", "not_reached"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    spending=st.decimals(min_value=0, max_value=10**6, places=2),
+)
+def test_any_project_scores_within_100_and_adds_up(rows, spending):
+    from performance.scoring import BANDS
+
+    indicators = [
+        IndicatorInput(
+            key=n,
+            level1=level1,
+            target=parse_target(target),
+            actual=actual,
+            achievement=band,
+            band_percent=BANDS[band][0],
+            not_applicable=skip,
+        )
+        for n, (level1, target, actual, band, skip) in enumerate(rows)
+    ]
+    score = score_project(weights=Weights(), budget=D(500000), spending=spending, indicators=indicators)
+    assert score.complete
+    assert 0 <= score.total <= 100
+    assert score.total == score.execution_points + sum(s.points for s in score.indicators)
+    for s in score.indicators:
+        assert 0 <= s.points <= s.max_points
+    if score.indicators:
+        assert sum(score.weights.values()) == 100

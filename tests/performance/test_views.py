@@ -155,7 +155,9 @@ def line_data(project, **overrides):
     return data, rows
 
 
-def test_monitoring_form_cannot_be_submitted_without_a_reason(demo, client, baoan_project, monitoring_round):
+def test_monitoring_form_cannot_be_submitted_without_a_reason(
+    demo, client, baoan_project, monitoring_round, django_assert_max_num_queries
+):
     url = urls_of(baoan_project)["monitoring"]
     login(client, "baoan_head")
     assert client.post(url).status_code == 302  # start the form
@@ -174,7 +176,8 @@ def test_monitoring_form_cannot_be_submitted_without_a_reason(demo, client, baoa
 
     client.logout()
     login(client, "hq_reviewer")
-    page = client.get(url)
+    with django_assert_max_num_queries(25):
+        page = client.get(url)
     assert 'data-light="red"' in page.content.decode()
     client.post(url, {"action": "approve", "comment": "同意"})
     monitoring.refresh_from_db()
