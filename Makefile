@@ -62,8 +62,16 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" \
+	  --ignore "performance/*" --ignore "templates/performance/*" --ignore "static/performance/*" \
+	  --ignore "disclosure/*" --ignore "templates/disclosure/*" --ignore "reminders/*" --ignore "templates/reminders/*"
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+	# The performance app keeps its own catalogue (performance/locale), its templates included.
+	cd performance && ln -sfn ../templates/performance _templates && ln -sfn ../static/performance _static && \
+	  env -u DJANGO_SETTINGS_MODULE ../$(VENV)/bin/django-admin makemessages -l zh_Hans --symlinks -i "demo_data/*" --no-obsolete; \
+	  rm -f _templates _static
+	sed -i -E '/^#: /s#(^| )_(templates|static)/#\1../\2/performance/#g' performance/locale/zh_Hans/LC_MESSAGES/django.po
+	msgfmt -c -o performance/locale/zh_Hans/LC_MESSAGES/django.mo performance/locale/zh_Hans/LC_MESSAGES/django.po
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value \

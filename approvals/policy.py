@@ -129,3 +129,41 @@ def can_decide_adjustment(user: AnyUser) -> bool:
 def can_view_history(user: AnyUser, item) -> bool:
     """Everyone who may see the item may see its history; auditors see everything."""
     return can_view_unit(user, _unit_of(item))
+
+
+# --- Performance: targets, monitoring, evaluation (issue #4) ----------------------------------
+# A unit's own preparer and head answer its performance forms; only the head sends them to HQ.
+# HQ reviewers and approvers review them; only the HQ approver approves a change of target.
+
+PERFORMANCE_REVIEWER_ROLES = frozenset({Role.HQ_REVIEWER, Role.HQ_APPROVER})
+
+
+def _own_unit_role(user: AnyUser, unit: Unit) -> Role | None:
+    membership = membership_of(user)
+    if membership is None or membership.unit_id != unit.pk:
+        return None
+    return Role(membership.role)
+
+
+def can_edit_unit_performance(user: AnyUser, unit: Unit) -> bool:
+    """Enter targets, monitoring answers and self-evaluations of ``unit``; ask for a target change."""
+    return _own_unit_role(user, unit) in UNIT_STAFF_ROLES
+
+
+def can_submit_unit_performance(user: AnyUser, unit: Unit) -> bool:
+    """Send ``unit``'s monitoring report or self-evaluation to HQ (the head signs it off)."""
+    return _own_unit_role(user, unit) == Role.BRANCH_HEAD
+
+
+def can_review_performance(user: AnyUser) -> bool:
+    """Approve or return submitted monitoring reports and self-evaluations."""
+    return role_of(user) in PERFORMANCE_REVIEWER_ROLES
+
+
+def can_approve_target_change(user: AnyUser) -> bool:
+    return role_of(user) == Role.HQ_APPROVER
+
+
+def can_run_performance_rounds(user: AnyUser) -> bool:
+    """Open a cycle's monitoring round and import spending from the finance system."""
+    return role_of(user) in PERFORMANCE_REVIEWER_ROLES | {Role.ADMINISTRATOR}

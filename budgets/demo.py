@@ -25,6 +25,7 @@ from django.db import transaction
 from approvals.models import Membership
 from approvals.roles import Role
 from approvals.workflow import State
+from performance.demo import performance_demo_load
 
 from .models import (
     ZERO,
@@ -472,6 +473,7 @@ def demo_load() -> DemoLoadResult:
     loader.three_public()
     loader.users()
     loader.next_cycle()
+    performance_demo_load(cycle=loader.cycle, result=result)
     return result
 
 

@@ -133,6 +133,7 @@ def _comment_targets(project) -> list[tuple[str, str]]:
     targets = [("", _("the whole request"))]
     targets += [(f"field:{name}", str(Project._meta.get_field(name).verbose_name)) for name in PROJECT_FIELDS]
     targets += [(f"sub_item:{s.pk}", f"{_('Sub-item')}: {s.name}") for s in project.sub_items.all()]
+    targets += [(f"indicator:{i.pk}", f"{_('Indicator')}: {i.name}") for i in project.indicators.all()]
     return targets
 
 

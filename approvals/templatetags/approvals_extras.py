@@ -36,7 +36,10 @@ def target_label(target: str) -> str:
     if kind == "sub_item":
         return f"{_('Sub-item')} #{key}"
     if kind == "indicator":
-        return f"{_('Indicator')} #{key}"
+        from performance.models import Indicator
+
+        indicator = Indicator.objects.filter(pk=key).only("name").first() if key.isdigit() else None
+        return f"{_('Indicator')}: {indicator.name}" if indicator else f"{_('Indicator')} #{key}"
     return _("general")
 
 

@@ -127,6 +127,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ProgressEnum": "performance.models.Progress"},
 }
 
 # Celery: the broker comes from CELERY_BROKER_URL. Without it, kombu's filesystem transport on

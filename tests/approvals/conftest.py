@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 
 from budgets.models import FunctionalCode, FundingSource, ProjectCategory, UnitBudget
 from budgets.services import project_create
+from performance.models import Level1, Level2
+from performance.services import IndicatorData, project_targets_save
 
 
 def user(username: str):
@@ -31,6 +33,19 @@ def complete_project_data(**overrides) -> dict:
     return data
 
 
+VALID_TARGETS = [
+    IndicatorData(None, Level1.OUTPUT, Level2.QUANTITY, "宣传活动次数", "≥4次", "年度工作计划"),
+    IndicatorData(None, Level1.SATISFACTION, Level2.SERVICE_SATISFACTION, "参保人满意度", "≥90%", "行业标准"),
+]
+
+
+def new_project(budget, username="baoan_preparer", **overrides):
+    """A complete project request with valid performance targets, ready to submit."""
+    project = project_create(budget=budget, actor=user(username), data=complete_project_data(**overrides))
+    project_targets_save(project=project, rows=VALID_TARGETS, actor=user(username))
+    return project
+
+
 @pytest.fixture
 def budget_2021(demo):
     return UnitBudget.objects.get(cycle__year=2021, unit__code="baoan")
@@ -38,7 +53,7 @@ def budget_2021(demo):
 
 @pytest.fixture
 def draft_project(budget_2021):
-    return project_create(
+    project = project_create(
         budget=budget_2021,
         actor=user("baoan_preparer"),
         data=complete_project_data(),
@@ -47,3 +62,5 @@ def draft_project(budget_2021):
             {"name": "培训", "amount": Decimal("200000.00"), "description": "两期"},
         ],
     )
+    project_targets_save(project=project, rows=VALID_TARGETS, actor=user("baoan_preparer"))
+    return project

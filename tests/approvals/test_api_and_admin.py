@@ -69,12 +69,9 @@ def test_api_cut_with_amounts(draft_project):
 
 
 def test_admin_bulk_approve_gives_each_item_its_own_event(draft_project, budget_2021, client):
-    from budgets.services import project_create
+    from .conftest import new_project
 
-    from .conftest import complete_project_data
-
-    second = project_create(budget=budget_2021, actor=user("baoan_preparer"),
-                            data=complete_project_data(name="第二个项目"))  # fmt: skip
+    second = new_project(budget_2021, name="第二个项目")
     for project in (draft_project, second):
         submitted(project)
         item_transition(item=project, action="recommend", actor=user("hq_reviewer"))

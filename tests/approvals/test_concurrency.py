@@ -12,7 +12,7 @@ from budgets.errors import BusinessRuleError
 from budgets.models import Project, UnitBudget
 from budgets.services import project_create, project_update
 
-from .conftest import complete_project_data, user
+from .conftest import complete_project_data, new_project, user
 
 pytestmark = [
     pytest.mark.postgres,
@@ -46,9 +46,7 @@ def _race(*calls):
 @pytest.fixture
 def recommended(demo):
     budget = UnitBudget.objects.get(cycle__year=2021, unit__code="baoan")
-    project = project_create(
-        budget=budget, actor=user("baoan_preparer"), data=complete_project_data(name="并发项目")
-    )
+    project = new_project(budget, name="并发项目")
     for action, who in [
         ("submit", "baoan_preparer"),
         ("sign_off", "baoan_head"),

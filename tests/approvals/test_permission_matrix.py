@@ -10,10 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from approvals.services import adjustment_request, item_transition
 from budgets.models import UnitBudget
-from disclosure.models import ExportJob, ImportJob
 from budgets.services import project_create
+from disclosure.models import ExportJob, ImportJob
 
-from .conftest import complete_project_data, user
+from .conftest import complete_project_data, new_project, user
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,7 @@ def branch_b(demo):
     draft = project_create(
         budget=budget, actor=user("luohu_preparer"), data=complete_project_data(name=SECRET)
     )
-    approved = project_create(budget=budget, actor=user("luohu_preparer"),
-                              data=complete_project_data(name=f"{SECRET}-批复"))  # fmt: skip
+    approved = new_project(budget, "luohu_preparer", name=f"{SECRET}-批复")
     for action, who in [("submit", "luohu_preparer"), ("sign_off", "luohu_head"), ("recommend", "hq_reviewer"),
                         ("approve", "hq_approver")]:  # fmt: skip
         item_transition(item=approved, action=action, actor=user(who))

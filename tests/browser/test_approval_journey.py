@@ -75,6 +75,28 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     assert preparer.get_by_test_id("sub-items").locator("tbody tr").count() == 2
     project = Project.objects.get(name="社保政策宣传与培训")
     project_url = f"{live_server.url}/budgets/2021/baoan/projects/{project.pk}/"
+    # No performance targets yet: the check list says so and submitting is disabled.
+    assert "产出指标" in preparer.get_by_test_id("checklist").inner_text()
+    assert preparer.locator("form[data-action=submit] button").is_disabled()
+    preparer.get_by_test_id("targets-link").click()
+    for n, (level1, name, target, source) in enumerate(
+        [
+            ("output", "宣传活动次数", "≥6次", "年度工作计划"),
+            ("satisfaction", "参训人员满意度", "≥90%", "行业标准"),
+        ]
+    ):
+        preparer.locator("[data-add-row]").click()
+        row = preparer.locator("tr.indicator-row").nth(n)
+        row.locator("select[name$='-level1']").select_option(level1)
+        row.locator("input[name$='-name']").fill(name)
+        row.locator("input[name$='-target_text']").fill(target)
+        row.locator("input[name$='-target_source']").fill(source)
+    preparer.locator("[data-live-problems]").wait_for(state="hidden")
+    preparer.get_by_test_id("save-targets").click()
+    preparer.get_by_test_id("target-problems-none").wait_for()
+    snap(preparer, "01b-targets-entered")
+    preparer.goto(project_url)
+    assert preparer.get_by_test_id("indicators").locator("tbody tr").count() == 2
     assert preparer.locator("form[data-action=submit] button").is_enabled()
     act(preparer, "submit")
     assert preparer.get_by_test_id("state").inner_text() == "待分局负责人审核"

@@ -4,7 +4,7 @@ a bad file and reads its errors by row and column."""
 import openpyxl
 import pytest
 
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle, Project, Unit, UnitBudget
 from config.celery import app as celery_app
 from disclosure.template import build_template
 
@@ -16,15 +16,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def eager(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
-    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_always_eager = saved
 
 
 def test_hq_exports_the_bureau_workbook_and_downloads_it(live_server, demo, page, shot, eager, tmp_path):
     log_in(page, live_server.url, "hq_reviewer")
-    page.wait_for_url("**/budgets/2020/")
+    page.wait_for_url("**/workflow/dashboard/2021/")
     page.get_by_role("link", name="预算公开与导入").click()
+    page.get_by_test_id("export-form").locator("select[name=year]").select_option("2020")
     shot("01-disclosure-page")
     page.get_by_test_id("export-form").get_by_role("button", name="导出").click()
     page.wait_for_url("**/disclosure/exports/*/")
@@ -48,8 +50,12 @@ def test_branch_preparer_reads_the_errors_of_a_bad_file(live_server, demo, page,
     path = tmp_path / "宝安预算.xlsx"
     workbook.save(path)
     log_in(page, live_server.url, "baoan_preparer")
-    page.wait_for_url("**/budgets/2020/baoan/")
+    page.wait_for_url("**/budgets/2021/baoan/")
     page.goto(f"{live_server.url}/disclosure/")
+    # 宝安's 2020 budget reopened as a draft: an import changes drafts only.
+    UnitBudget.objects.filter(cycle=cycle, unit__code="baoan").update(state="draft")
+    Project.objects.filter(budget__cycle=cycle, budget__unit__code="baoan").update(state="draft")
+    page.get_by_test_id("import-form").locator("select[name=year]").select_option("2020")
     form = page.get_by_test_id("import-form")
     form.locator("input[type=file]").set_input_files(str(path))
     form.get_by_role("button", name="上传并检查").click()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import translation
 
 from budgets.models import (
     BasicExpenditureLine,
@@ -262,7 +263,8 @@ def test_amounts_keep_their_fen(demo, baoan_file, baoan):
 def test_an_import_cannot_change_approved_items(demo, baoan_file, baoan):
     _workbook, path = baoan_file
     Project.objects.filter(budget__cycle=demo, budget__unit=baoan, name="预算准备金").update(state="approved")
-    report = refused(path, demo, unit=baoan)
+    with translation.override("zh-hans"):
+        report = refused(path, demo, unit=baoan)
     assert any("预算准备金" in p.message and "预算调整" in p.message for p in report.problems), [
         p.line() for p in report.problems
     ]

@@ -1,0 +1,620 @@
+"""Reads of the performance app. Lights, spending to date and scores are computed here on read,
+with the related rows fetched once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from budgets.models import (
+    ZERO,
+    BudgetCycle,
+    DeadlineKind,
+    Project,
+    StaffingFact,
+    ThreePublicExpense,
+    Unit,
+    UnitBudget,
+    default_deadlines,
+)
+from budgets.selectors import budgets_with_totals
+
+from . import rubric, scoring
+from .lights import BEHIND, Light, LightRules, expected_to_date, light, share_of_expected
+from .models import (
+    ChangeState,
+    DepartmentEvaluation,
+    DepartmentTarget,
+    Indicator,
+    IndicatorEvaluation,
+    IndicatorMonitoring,
+    MonitoringRound,
+    PerformanceEvent,
+    PerformanceSettings,
+    ProjectEvaluation,
+    ProjectMonitoring,
+    ReportState,
+    SpendingRecord,
+    TargetChange,
+)
+from .rules import TargetProblem, TargetRow, target_problems
+
+# --- Configuration and calendar ------------------------------------------------------------
+
+
+def settings_for(cycle: BudgetCycle) -> PerformanceSettings:
+    try:
+        return cycle.performance_settings
+    except PerformanceSettings.DoesNotExist:
+        return PerformanceSettings.defaults_for(cycle)
+
+
+def light_rules_for(cycle: BudgetCycle) -> LightRules:
+    s = settings_for(cycle)
+    return LightRules(
+        yellow_from=s.light_yellow_from, green_from=s.light_green_from, blue_from=s.light_blue_from
+    )
+
+
+def weights_for(cycle: BudgetCycle) -> scoring.Weights:
+    s = settings_for(cycle)
+    return scoring.Weights(
+        execution=s.execution_weight,
+        output=s.output_weight,
+        effect=s.effect_weight,
+        satisfaction=s.satisfaction_weight,
+    )
+
+
+@dataclass(frozen=True)
+class MonitoringCalendar:
+    opens: date
+    due: date
+    data_as_of: date
+
+    @property
+    def month(self) -> int:
+        """The month whose end the data describe: July by default."""
+        return self.data_as_of.month
+
+
+def monitoring_calendar(cycle: BudgetCycle) -> MonitoringCalendar:
+    """The cycle's own calendar; a date it does not have yet takes the DOMAIN default."""
+    dates = default_deadlines(cycle.year) | {d.kind: d.due_date for d in cycle.deadlines.all()}
+    return MonitoringCalendar(
+        opens=dates[DeadlineKind.MONITORING_OPEN],
+        due=dates[DeadlineKind.MONITORING_DUE],
+        data_as_of=dates[DeadlineKind.MONITORING_DATA_AS_OF],
+    )
+
+
+def monitoring_round_of(cycle: BudgetCycle) -> MonitoringRound | None:
+    return MonitoringRound.objects.filter(cycle=cycle).first()
+
+
+# --- Targets -------------------------------------------------------------------------------
+
+
+def indicators_of_project(project: Project) -> QuerySet[Indicator]:
+    return project.indicators.order_by("sort_order", "id").prefetch_related(
+        Prefetch("target_changes", queryset=TargetChange.objects.select_related("requested_by", "decided_by"))
+    )
+
+
+def target_rows(indicators: list[Indicator]) -> list[TargetRow]:
+    return [
+        TargetRow(
+            i.level1,
+            i.level2,
+            i.name,
+            i.target_text,
+            i.target_source,
+            indicator=i.pk,
+            position=n,
+            parsed=i.parsed,
+        )
+        for n, i in enumerate(indicators)
+    ]
+
+
+def problems_of_project(project: Project) -> list[TargetProblem]:
+    return target_problems(target_rows(list(project.indicators.order_by("sort_order", "id"))))
+
+
+def department_target_detail(*, cycle: BudgetCycle, unit: Unit) -> DepartmentTarget | None:
+    return (
+        DepartmentTarget.objects.filter(cycle=cycle, unit=unit)
+        .select_related("cycle", "unit")
+        .prefetch_related(
+            "tasks", Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id"))
+        )
+        .first()
+    )
+
+
+def projects_of_unit(*, cycle: BudgetCycle, unit: Unit) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(budget__cycle=cycle, budget__unit=unit)
+        .select_related("budget__unit", "budget__cycle", "category")
+        .order_by("sort_order", "id")
+    )
+
+
+def open_target_changes(units: QuerySet[Unit]) -> QuerySet[TargetChange]:
+    return (
+        TargetChange.objects.filter(state=ChangeState.REQUESTED, indicator__project__budget__unit__in=units)
+        .select_related(
+            "indicator__project__budget__unit", "indicator__project__budget__cycle", "requested_by"
+        )
+        .order_by("requested_at", "id")
+    )
+
+
+# --- Spending ------------------------------------------------------------------------------
+
+
+def project_spending(*, project: Project, through_month: int = 12) -> Decimal:
+    total = SpendingRecord.objects.filter(project=project, month__lte=through_month).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return total or ZERO
+
+
+def unit_spending_by_month(*, cycle: BudgetCycle, unit: Unit) -> dict[int, Decimal]:
+    """All of a unit's spending (basic and projects) per month."""
+    rows = (
+        SpendingRecord.objects.filter(cycle=cycle, unit=unit)
+        .values("month")
+        .annotate(s=Sum("amount"))
+        .order_by("month")
+    )
+    return {row["month"]: row["s"] for row in rows}
+
+
+# --- The August checkpoint -----------------------------------------------------------------
+
+
+@dataclass
+class MonitoringRow:
+    indicator: Indicator
+    line: IndicatorMonitoring | None
+    expected: Decimal | None
+    share: Decimal | None
+    light: Light | None
+    open_change: TargetChange | None = None
+
+    @property
+    def behind(self) -> bool:
+        return self.light in BEHIND
+
+
+@dataclass
+class MonitoringView:
+    monitoring: ProjectMonitoring
+    calendar: MonitoringCalendar
+    initial_budget: Decimal
+    spending_to_date: Decimal
+    rows: list[MonitoringRow] = field(default_factory=list)
+
+    @property
+    def budget(self) -> Decimal:
+        return (
+            self.monitoring.adjusted_budget
+            if self.monitoring.adjusted_budget is not None
+            else self.initial_budget
+        )
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (self.spending_to_date / self.budget * 100).quantize(Decimal("0.01"))
+
+    @property
+    def lights(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            counts[row.light.value if row.light else "none"] += 1
+        return dict(counts)
+
+
+def monitoring_rows(
+    indicators: list[Indicator], lines: dict[int, IndicatorMonitoring], *, month: int, rules: LightRules
+) -> list[MonitoringRow]:
+    rows = []
+    for indicator in indicators:
+        line = lines.get(indicator.pk)
+        target = indicator.parsed
+        actual = line.actual_value if line else None
+        open_change = next(
+            (c for c in indicator.target_changes.all() if c.state == ChangeState.REQUESTED), None
+        )
+        rows.append(
+            MonitoringRow(
+                indicator=indicator,
+                line=line,
+                expected=expected_to_date(target, month),
+                share=share_of_expected(target, actual=actual, month=month),
+                light=light(
+                    target, actual=actual, progress=line.progress if line else None, month=month, rules=rules
+                ),
+                open_change=open_change,
+            )
+        )
+    return rows
+
+
+def monitoring_views(monitorings: list[ProjectMonitoring]) -> list[MonitoringView]:
+    """Monitoring reports with their figures to date and lights, in a fixed number of queries
+    whatever their number."""
+    ids = [m.pk for m in monitorings]
+    full = ProjectMonitoring.objects.filter(pk__in=ids).select_related(
+        "round__cycle__performance_settings", "project__budget__unit", "project__budget__cycle"
+    )
+    full = full.prefetch_related(
+        "lines",
+        "round__cycle__deadlines",
+        Prefetch(
+            "project__indicators",
+            queryset=Indicator.objects.order_by("sort_order", "id").prefetch_related(
+                Prefetch(
+                    "target_changes",
+                    queryset=TargetChange.objects.select_related("requested_by", "decided_by"),
+                )
+            ),
+        ),
+    )
+    by_pk = {m.pk: m for m in full}
+    cycles = {m.round.cycle_id: m.round.cycle for m in by_pk.values()}
+    calendars = {pk: monitoring_calendar(cycle) for pk, cycle in cycles.items()}
+    rules = {pk: light_rules_for(cycle) for pk, cycle in cycles.items()}
+    spent: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    months = {m.project_id: calendars[m.round.cycle_id].month for m in by_pk.values()}
+    rows = (
+        SpendingRecord.objects.filter(project__in=list(months))
+        .values("project", "month")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        if row["month"] <= months[row["project"]]:
+            spent[row["project"]] += row["s"]
+    views = []
+    for pk in ids:
+        monitoring = by_pk[pk]
+        project = monitoring.project
+        calendar = calendars[monitoring.round.cycle_id]
+        lines = {line.indicator_id: line for line in monitoring.lines.all()}
+        views.append(
+            MonitoringView(
+                monitoring=monitoring,
+                calendar=calendar,
+                initial_budget=project.amount,
+                spending_to_date=spent[project.pk],
+                rows=monitoring_rows(
+                    list(project.indicators.all()),
+                    lines,
+                    month=calendar.month,
+                    rules=rules[monitoring.round.cycle_id],
+                ),
+            )
+        )
+    return views
+
+
+def monitoring_detail(monitoring: ProjectMonitoring) -> MonitoringView:
+    return monitoring_views([monitoring])[0]
+
+
+def monitoring_get(pk: int, *, units: QuerySet[Unit]) -> ProjectMonitoring:
+    return (
+        ProjectMonitoring.objects.select_related(
+            "round__cycle", "project__budget__unit", "project__budget__cycle"
+        )
+        .prefetch_related("lines")
+        .get(pk=pk, project__budget__unit__in=units)
+    )
+
+
+@dataclass
+class ProjectStatus:
+    """One project's line on a unit's performance page."""
+
+    project: Project
+    indicator_count: int
+    problems: int
+    monitoring: ProjectMonitoring | None
+    lights: dict[str, int]
+    evaluation: ProjectEvaluation | None
+    score: scoring.ProjectScore | None
+
+
+def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
+    """Every project of a unit with its targets, monitoring and evaluation, in a fixed number of
+    queries whatever the number of projects."""
+    projects = list(
+        projects_of_unit(cycle=cycle, unit=unit).prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id")),
+            Prefetch(
+                "monitoring_reports",
+                queryset=ProjectMonitoring.objects.filter(round__cycle=cycle).prefetch_related("lines"),
+            ),
+        )
+    )
+    evaluations = {
+        e.project_id: e
+        for e in ProjectEvaluation.objects.filter(project__in=projects).prefetch_related("lines")
+    }
+    calendar = monitoring_calendar(cycle)
+    rules = light_rules_for(cycle)
+    weights = weights_for(cycle)
+    statuses = []
+    for project in projects:
+        indicators = list(project.indicators.all())
+        monitoring = next(iter(project.monitoring_reports.all()), None)
+        lights: dict[str, int] = defaultdict(int)
+        if monitoring is not None:
+            lines = {line.indicator_id: line for line in monitoring.lines.all()}
+            for indicator in indicators:
+                line = lines.get(indicator.pk)
+                value = light(
+                    indicator.parsed,
+                    actual=line.actual_value if line else None,
+                    progress=line.progress if line else None,
+                    month=calendar.month,
+                    rules=rules,
+                )
+                if value:
+                    lights[value.value] += 1
+        evaluation = evaluations.get(project.pk)
+        statuses.append(
+            ProjectStatus(
+                project=project,
+                indicator_count=len(indicators),
+                problems=len(target_problems(target_rows(indicators))),
+                monitoring=monitoring,
+                lights=dict(lights),
+                evaluation=evaluation,
+                score=_project_score(evaluation, indicators, weights) if evaluation else None,
+            )
+        )
+    return statuses
+
+
+@dataclass
+class UnitStatus:
+    unit: Unit
+    projects: int
+    monitoring: dict[str, int]
+    red: int
+    open_changes: int
+    evaluation: DepartmentEvaluation | None
+    total: Decimal | None
+
+
+def bureau_overview(*, cycle: BudgetCycle, units: QuerySet[Unit]) -> list[UnitStatus]:
+    """Per unit: monitoring reports by state, red lights, open target changes, department score."""
+    calendar = monitoring_calendar(cycle)
+    rules = light_rules_for(cycle)
+    units = list(units.order_by("sort_order", "code"))
+    project_counts = dict(
+        Project.objects.filter(budget__cycle=cycle, budget__unit__in=units)
+        .values_list("budget__unit")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, state, n in (
+        ProjectMonitoring.objects.filter(round__cycle=cycle, project__budget__unit__in=units)
+        .values_list("project__budget__unit", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        states[unit_id][state] = n
+    red: dict[int, int] = defaultdict(int)
+    lines = IndicatorMonitoring.objects.filter(
+        monitoring__round__cycle=cycle, monitoring__project__budget__unit__in=units
+    ).select_related("indicator", "monitoring__project__budget")
+    for line in lines:
+        value = light(
+            line.indicator.parsed,
+            actual=line.actual_value,
+            progress=line.progress,
+            month=calendar.month,
+            rules=rules,
+        )
+        if value == Light.RED:
+            red[line.monitoring.project.budget.unit_id] += 1
+    changes = dict(
+        TargetChange.objects.filter(state=ChangeState.REQUESTED, indicator__project__budget__cycle=cycle)
+        .values_list("indicator__project__budget__unit")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    evaluations = {e.unit_id: e for e in DepartmentEvaluation.objects.filter(cycle=cycle, unit__in=units)}
+    result = []
+    for unit in units:
+        evaluation = evaluations.get(unit.pk)
+        result.append(
+            UnitStatus(
+                unit=unit,
+                projects=project_counts.get(unit.pk, 0),
+                monitoring=dict(states[unit.pk]),
+                red=red[unit.pk],
+                open_changes=changes.get(unit.pk, 0),
+                evaluation=evaluation,
+                total=rubric.score_department(evaluation.inputs, partial=True).total if evaluation else None,
+            )
+        )
+    return result
+
+
+# --- Self-evaluation -----------------------------------------------------------------------
+
+
+def _indicator_inputs(
+    indicators: list[Indicator], lines: dict[int, IndicatorEvaluation]
+) -> list[scoring.IndicatorInput]:
+    inputs = []
+    for indicator in indicators:
+        line = lines.get(indicator.pk)
+        inputs.append(
+            scoring.IndicatorInput(
+                key=indicator.pk,
+                level1=indicator.level1,
+                target=indicator.parsed,
+                actual=line.actual_value if line else None,
+                achievement=line.achievement if line else "",
+                band_percent=line.band_percent if line else None,
+                not_applicable=line.not_applicable if line else False,
+                deviation_reason=line.deviation_reason if line else "",
+            )
+        )
+    return inputs
+
+
+def _project_score(
+    evaluation: ProjectEvaluation, indicators: list[Indicator], weights: scoring.Weights
+) -> scoring.ProjectScore:
+    lines = {line.indicator_id: line for line in evaluation.lines.all()}
+    return scoring.score_project(
+        weights=weights,
+        budget=evaluation.adjusted_budget,
+        spending=evaluation.spending,
+        indicators=_indicator_inputs(indicators, lines),
+    )
+
+
+@dataclass
+class EvaluationView:
+    evaluation: ProjectEvaluation
+    indicators: list[Indicator]
+    score: scoring.ProjectScore
+
+    def rows(self) -> list[tuple[Indicator, IndicatorEvaluation | None, scoring.IndicatorScore | None]]:
+        lines = {line.indicator_id: line for line in self.evaluation.lines.all()}
+        scores = {s.key: s for s in self.score.indicators}
+        return [(i, lines.get(i.pk), scores.get(i.pk)) for i in self.indicators]
+
+
+def evaluation_views(evaluations: list[ProjectEvaluation]) -> list[EvaluationView]:
+    """Self-evaluations with their scores, in a fixed number of queries whatever their number."""
+    ids = [e.pk for e in evaluations]
+    full = (
+        ProjectEvaluation.objects.filter(pk__in=ids)
+        .select_related("project__budget__unit", "project__budget__cycle__performance_settings")
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "project__indicators",
+                queryset=Indicator.objects.order_by("sort_order", "id").prefetch_related("target_changes"),
+            ),
+        )
+    )
+    by_pk = {e.pk: e for e in full}
+    views = []
+    for pk in ids:
+        evaluation = by_pk[pk]
+        indicators = list(evaluation.project.indicators.all())
+        weights = weights_for(evaluation.project.budget.cycle)
+        views.append(EvaluationView(evaluation, indicators, _project_score(evaluation, indicators, weights)))
+    return views
+
+
+def evaluation_detail(evaluation: ProjectEvaluation) -> EvaluationView:
+    return evaluation_views([evaluation])[0]
+
+
+def evaluation_get(pk: int, *, units: QuerySet[Unit]) -> ProjectEvaluation:
+    return (
+        ProjectEvaluation.objects.select_related("project__budget__unit", "project__budget__cycle")
+        .prefetch_related("lines")
+        .get(pk=pk, project__budget__unit__in=units)
+    )
+
+
+def department_evaluation_get(*, cycle: BudgetCycle, unit: Unit) -> DepartmentEvaluation | None:
+    return DepartmentEvaluation.objects.filter(cycle=cycle, unit=unit).select_related("cycle", "unit").first()
+
+
+def department_score(evaluation: DepartmentEvaluation) -> rubric.DepartmentScore:
+    return rubric.score_department(evaluation.inputs, partial=True)
+
+
+def department_prefill(*, cycle: BudgetCycle, unit: Unit) -> dict[str, dict[str, Any]]:
+    """The rubric figures the application holds itself, each with where it came from.
+
+    The adjusted budget is pre-filled with the unit's current budget: in-year adjustments are not
+    recorded in the application yet (issue #3), so the evaluator corrects it and names the source.
+    """
+    figures: dict[str, dict[str, Any]] = {}
+
+    def put(key: str, value: Any, source: str) -> None:
+        if rubric.FIGURES[key].kind == "yuan":
+            value = Decimal(value).quantize(Decimal("0.01"))
+        figures[key] = {"value": str(value), "source": source, "prefilled": True}
+
+    budget = budgets_with_totals(UnitBudget.objects.filter(cycle=cycle, unit=unit)).first()
+    if budget is not None:
+        put("budget_initial", budget.total, "预算系统：单位年初预算合计")
+        put("budget_adjusted", budget.total, "预算系统：单位当前预算合计（预算调整待录入，issue #3）")
+        put("procurement_planned", budget.procurement_total, "预算系统：政府采购预算")
+        public = budget.basic_lines.filter(economic_code__code__startswith="302").aggregate(s=Sum("amount"))[
+            "s"
+        ]
+        if public is not None:
+            put("public_budget", public, "预算系统：基本支出302商品和服务支出")
+        three = ThreePublicExpense.objects.filter(budget=budget, year=cycle.year).first()
+        if three is not None:
+            put("three_public_budget", three.total, "预算系统：“三公”经费预算")
+    staffing = StaffingFact.objects.filter(cycle=cycle, unit=unit).first()
+    if staffing is not None:
+        put("headcount_authorised", staffing.authorised_headcount, "预算系统：事业编制数")
+        put("headcount_actual", staffing.actual_headcount, "预算系统：实有在编人数")
+        put("staff_outsourced", staffing.outsourced_staff, "预算系统：编外人员")
+        if staffing.fixed_assets_original_value is not None:
+            put("fixed_assets_total", staffing.fixed_assets_original_value, "预算系统：固定资产原值")
+        if staffing.fixed_assets_in_use_value is not None:
+            put("fixed_assets_in_use", staffing.fixed_assets_in_use_value, "预算系统：在用固定资产")
+    projects = list(
+        Project.objects.filter(budget__cycle=cycle, budget__unit=unit).prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id"))
+        )
+    )
+    put("projects_planned", len(projects), "预算系统：本年项目数")
+    improper = sum(1 for p in projects if target_problems(target_rows(list(p.indicators.all()))))
+    put("projects_without_proper_targets", improper, "预算系统：绩效目标校验未通过的项目数")
+    by_month = unit_spending_by_month(cycle=cycle, unit=unit)
+    if by_month:
+        running = ZERO
+        for month in range(1, 13):
+            running += by_month.get(month, ZERO)
+            if month % 3 == 0:
+                put(f"spending_q{month // 3}", running, f"财务系统导入：1-{month}月累计支出")
+    return figures
+
+
+def events_of(obj: Any) -> QuerySet[PerformanceEvent]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return PerformanceEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("actor")
+
+
+def reports_waiting_for_review(*, cycle: BudgetCycle) -> dict[str, QuerySet]:
+    submitted = Q(state=ReportState.SUBMITTED)
+    return {
+        "monitoring": ProjectMonitoring.objects.filter(submitted, round__cycle=cycle).select_related(
+            "project__budget__unit"
+        ),
+        "evaluations": ProjectEvaluation.objects.filter(
+            submitted, project__budget__cycle=cycle
+        ).select_related("project__budget__unit"),
+        "departments": DepartmentEvaluation.objects.filter(submitted, cycle=cycle).select_related("unit"),
+    }
