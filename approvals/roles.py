@@ -20,9 +20,27 @@ BUREAU_WIDE_ROLES = frozenset({Role.HQ_REVIEWER, Role.HQ_APPROVER, Role.AUDITOR,
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.BRANCH_PREPARER: [],
     Role.BRANCH_HEAD: [],
-    Role.HQ_REVIEWER: ["budgets.view_*", "approvals.view_*", "disclosure.view_*", "reminders.view_*"],
-    Role.HQ_APPROVER: ["budgets.view_*", "approvals.view_*", "disclosure.view_*", "reminders.view_*"],
-    Role.AUDITOR: ["budgets.view_*", "approvals.view_*", "disclosure.view_*", "reminders.view_*"],
+    Role.HQ_REVIEWER: [
+        "budgets.view_*",
+        "approvals.view_*",
+        "disclosure.view_*",
+        "reminders.view_*",
+        "performance.view_*",
+    ],
+    Role.HQ_APPROVER: [
+        "budgets.view_*",
+        "approvals.view_*",
+        "disclosure.view_*",
+        "reminders.view_*",
+        "performance.view_*",
+    ],
+    Role.AUDITOR: [
+        "budgets.view_*",
+        "approvals.view_*",
+        "disclosure.view_*",
+        "reminders.view_*",
+        "performance.view_*",
+    ],
     Role.ADMINISTRATOR: [
         "auth.*_user",
         "approvals.*_membership",
@@ -42,5 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reminders.*_reminderpolicy",
         "reminders.view_*",
         "disclosure.view_*",
+        "performance.view_*",
+        "performance.*_performancesettings",
     ],
 }

@@ -129,6 +129,10 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
             dataset = resource.export(queryset=kind.queryset(cycle, unit))
             for values in dataset:
                 ws.append(list(values))
+                for cell in ws[ws.max_row]:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        # A target such as “=380宗” is text, not a formula.
+                        cell.data_type = "s"
 
     for title, key in CODE_SHEETS.items():
         headers, rows = _code_rows(lookups)[key]

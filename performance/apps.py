@@ -24,5 +24,12 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals.checks import register_project_check
+        from disclosure.resources import register_kind
+        from disclosure.workbook.performance import register_performance_source
+
+        from .disclosure import PerformanceRecords
+        from .resources import INDICATORS
 
         register_project_check(_targets_check)
+        register_performance_source(PerformanceRecords())
+        register_kind(INDICATORS)

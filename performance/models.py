@@ -140,12 +140,16 @@ class Indicator(models.Model):
 
     target_kind = models.CharField(_("kind of target"), max_length=20)
     target_comparator = models.CharField(_("comparator"), max_length=2, blank=True)
-    target_value = models.DecimalField(_("target number"), max_digits=24, decimal_places=6, null=True)
-    target_upper = models.DecimalField(_("upper bound"), max_digits=24, decimal_places=6, null=True)
+    target_value = models.DecimalField(
+        _("target number"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    target_upper = models.DecimalField(
+        _("upper bound"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
     target_unit = models.CharField(_("unit of measure"), max_length=40, blank=True)
     target_multiplier = models.DecimalField(max_digits=12, decimal_places=0, default=Decimal(1))
     target_approximate = models.BooleanField(default=False)
-    target_deadline = models.DateField(null=True)
+    target_deadline = models.DateField(null=True, blank=True)
     target_deadline_precision = models.CharField(max_length=5, blank=True)
     target_label = models.CharField(_("qualitative value"), max_length=200, blank=True)
     target_direction = models.CharField(max_length=10, blank=True)

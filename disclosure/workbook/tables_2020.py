@@ -384,9 +384,8 @@ def table13(data: CycleData) -> Table:
 
 
 def _wan_text(value) -> Wan:
-    from budgets.money import wan_to_yuan
-
-    return Wan(wan_to_yuan(value or "0"), places=2)
+    """An amount in yuan, shown in 万元 with two places as the performance tables print it."""
+    return Wan(value or ZERO, places=2)
 
 
 @register_table(F, "表14", "部门（单位）整体支出绩效目标表")
