@@ -248,7 +248,8 @@ class _Loader:
 
     def project_functional_codes(self) -> dict[str, FunctionalCode]:
         """A unit whose 表7 project spending sits under one functional code gives that code to all
-        its projects; where 表7 shows several, which project has which is not published."""
+        its projects; where 表7 shows several, which project has which is mostly not published
+        (the few that are derivable are in project_links.json, each with its reason)."""
         codes = {c.code: c for c in FunctionalCode.objects.all()}
         result = {}
         for row in _read("table07.json")["rows"]:
@@ -266,6 +267,14 @@ class _Loader:
         categories = {c.name: c for c in ProjectCategory.objects.all()}
         funding = {f.code: f for f in FundingSource.objects.all()}
         functional = self.project_functional_codes()
+        derived = _read("project_links.json")["functional_codes"]
+        codes = {c.code: c for c in FunctionalCode.objects.all()}
+        by_link = {
+            (d["unit"], d["table13_project"]): codes[d["functional_code"]] for d in derived["projects"]
+        }
+        self.sub_item_codes = {
+            (d["unit"], d["sub_item"]): codes[d["functional_code"]] for d in derived["sub_items"]
+        }
         self.project_by_table13: dict[tuple[str, str], Project] = {}
         for order, link in enumerate(links, start=1):
             unit, block = link["unit"], blocks[link["table15_seq"]]
@@ -285,7 +294,7 @@ class _Loader:
                     "total_amount": _amount(block["total_amount"]) or fiscal + other,
                     "fiscal_amount": fiscal,
                     "other_amount": other,
-                    "functional_code": functional.get(unit),
+                    "functional_code": by_link.get((unit, link["table13_project"]), functional.get(unit)),
                     "funding_source": funding[FUNDING_BY_PROJECT_TYPE.get(project_type, BASIC_FUNDING)],
                     "asset_purchase_amount": _amount(block["asset_purchase_amount"]) or ZERO,
                     "asset_catalogue": block["asset_catalogue"] or "",
@@ -333,6 +342,7 @@ class _Loader:
                             "amount": _yuan_from_wan(sub["amount"]),
                             "description": sub["description"] or "",
                             "sort_order": order,
+                            "functional_code": self.sub_item_codes.get((unit, sub["name"])),
                         },
                     )
 

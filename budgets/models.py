@@ -550,11 +550,20 @@ class Project(WorkflowItem):
 
 
 class ProjectSubItem(models.Model):
-    """明细: an itemisation of a project's amount (e.g. 龙华分局 社保综合管理 into 11 lines)."""
+    """明细: an itemisation of a project's amount (e.g. 龙华分局 社保综合管理 into 11 lines). A
+    sub-item may carry its own functional code: a project can span several (社保专项)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sub_items")
     name = models.CharField(_("name"), max_length=200)
     amount = MoneyField(_("amount (yuan)"))
+    functional_code = models.ForeignKey(
+        FunctionalCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("functional code"),
+        help_text=_("Only when this part of the project is classified differently from the project."),
+    )
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()

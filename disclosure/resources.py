@@ -454,6 +454,9 @@ class SubItemResource(BudgetResource):
             "amount": _field("amount", "金额（元）", AmountWidget()),
             "description": _field("description", "说明", TextWidget()),
             "sort_order": _field("sort_order", "排序", IntWidget(_("order"))),
+            "functional_code": _field(
+                "functional_code", "功能科目编码", CodeWidget(lookups.functional, _("functional code"))
+            ),
         }
 
     def key_of(self, row) -> tuple:
@@ -465,7 +468,7 @@ class SubItemResource(BudgetResource):
     class Meta(BudgetResource.Meta):
         model = ProjectSubItem
         import_id_fields = ["project", "name"]
-        fields = ["unit", "project", "name", "amount", "description", "sort_order"]
+        fields = ["unit", "project", "name", "amount", "description", "sort_order", "functional_code"]
 
 
 class ProcurementResource(BudgetResource):

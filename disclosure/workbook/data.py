@@ -23,6 +23,7 @@ from budgets.models import (
     ProcurementItem,
     ProcurementLine,
     Project,
+    ProjectSubItem,
     ThreePublicExpense,
     Unit,
     UnitBudget,
@@ -81,7 +82,8 @@ class UnitData:
         return total(line.amount for line in self.procurement if line.carried_over)
 
     def spending(self) -> list[tuple[str | None, str | None, Decimal, str]]:
-        """(functional code, funding source code, amount, 'basic' | 'project') of every line."""
+        """(functional code, funding source code, amount, 'basic' | 'project') of every line; a
+        project's sub-item with a functional code of its own carries its part there."""
         rows = [
             (
                 line.functional_code.code if line.functional_code else None,
@@ -91,15 +93,18 @@ class UnitData:
             )
             for line in self.basic_lines
         ]
-        rows += [
-            (
-                p.functional_code.code if p.functional_code else None,
-                p.funding_source.code if p.funding_source else None,
-                p.amount,
-                "project",
-            )
-            for p in self.projects
-        ]
+        return rows + self._project_rows()
+
+    def _project_rows(self) -> list[tuple[str | None, str | None, Decimal, str]]:
+        rows = []
+        for p in self.projects:
+            source = p.funding_source.code if p.funding_source else None
+            coded = [s for s in p.sub_items.all() if s.functional_code_id]
+            for sub in coded:
+                rows.append((sub.functional_code.code, source, sub.amount, "project"))
+            rest = p.amount - total(s.amount for s in coded)
+            if rest or not coded:
+                rows.append((p.functional_code.code if p.functional_code else None, source, rest, "project"))
         return rows
 
 
@@ -158,8 +163,12 @@ def cycle_data(*, cycle: BudgetCycle, unit: Unit | None = None) -> CycleData:
             ),
             Prefetch(
                 "projects",
-                queryset=Project.objects.select_related("category", "functional_code", "funding_source")
-                .prefetch_related("sub_items")
+                queryset=Project.objects.select_related(
+                    "category", "functional_code", "funding_source__parent"
+                )
+                .prefetch_related(
+                    Prefetch("sub_items", queryset=ProjectSubItem.objects.select_related("functional_code"))
+                )
                 .order_by("sort_order", "id"),
             ),
             Prefetch(

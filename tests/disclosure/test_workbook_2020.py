@@ -92,7 +92,7 @@ def test_table7_basic_lines_are_the_seed_lines_and_units_add_up(demo, workbook):
         printed_basic = {
             line["code"]: Decimal(line["basic"]) for line in unit_row["lines"] if line["project"] is None
         }
-        assert {r[1]: Decimal(r[4] or 0) for r in block if r[1]} == printed_basic
+        assert {r[1]: Decimal(r[4]) for r in block if r[1] and r[4]} == printed_basic
         exported = rows[start]
         parts = len(printed_basic) + 1
         assert near(exported[4], Decimal(unit_row["basic"]), parts)
@@ -195,3 +195,31 @@ def test_a_unit_workbook_holds_only_that_unit(demo):
     assert names == {baoan.name}
     assert all(f.unit == "宝安分局" for f in built.findings)
     assert row_by_first(workbook, "表3", baoan.name)[1] == 7656
+
+
+def test_table7_project_lines_by_functional_code_match_the_seed_where_it_says_whose_they_are(demo, workbook):
+    """A unit whose 表7 puts all project spending under one code, and 社保专项 (its sub-items carry
+    their codes): the exported project lines are the seed's. Units that spread projects over
+    several codes without saying which project is which show 未指定功能科目 (docs/demo-data.md)."""
+    table7 = json.loads((DEMO / "table07.json").read_text(encoding="utf-8"))["rows"]
+    rows = sheet_rows(workbook, "表7")
+    checked = []
+    for unit_row in table7:
+        printed = {
+            line["code"]: Decimal(line["project"])
+            for line in unit_row["lines"]
+            if line["project"] is not None
+        }
+        if unit_row["unit"] is None or (len(printed) > 1 and unit_row["unit"] != "special"):
+            continue
+        unit = Unit.objects.get(code=unit_row["unit"])
+        start = next(i for i, r in enumerate(rows) if r[0] == unit.name)
+        exported = {}
+        for r in rows[start + 1 :]:
+            if r[0] or r[2] is None:
+                break
+            if r[1] and r[5]:
+                exported[r[1]] = Decimal(r[5])
+        assert exported == printed, unit.code
+        checked.append(unit.code)
+    assert sorted(checked) == sorted(["futian", "longgang", "zhishu", "dapeng", "special"])
