@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import MoneyField, Project, Unit, UnitBudget
+from budgets.models import BasicExpenditureLine, MoneyField, Project, Unit, UnitBudget
 
 from .roles import Role
 from .workflow import State
@@ -125,11 +125,18 @@ class AdjustmentState(models.TextChoices):
 
 
 class AdjustmentRequest(models.Model):
-    """预算调整: a change to an approved project's amount, with its own approval. The original
-    and the adjusted amounts are both kept; the change is applied only when approved."""
+    """预算调整: a change to an approved project's amount, or to a basic-expenditure line of an
+    approved unit submission, with its own approval. The original and the adjusted amounts are
+    both kept; the change is applied only when approved. (A basic line has one amount: it is
+    kept in the fiscal fields, the other funds staying zero.)"""
 
     budget = models.ForeignKey(UnitBudget, on_delete=models.PROTECT, related_name="adjustments")
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="adjustments")
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
+    )
+    basic_line = models.ForeignKey(
+        BasicExpenditureLine, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
+    )
     original_fiscal_amount = MoneyField(_("original fiscal funds"))
     original_other_amount = MoneyField(_("original other funds"))
     adjusted_fiscal_amount = MoneyField(_("adjusted fiscal funds"))
@@ -153,13 +160,27 @@ class AdjustmentRequest(models.Model):
                 fields=["project"],
                 condition=models.Q(state="pending"),
                 name="one_pending_adjustment_per_project",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["basic_line"],
+                condition=models.Q(state="pending"),
+                name="one_pending_adjustment_per_basic_line",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, basic_line__isnull=True)
+                | models.Q(project__isnull=True, basic_line__isnull=False),
+                name="adjustment_of_a_project_or_a_basic_line",
+            ),
         ]
         verbose_name = _("budget adjustment")
         verbose_name_plural = _("budget adjustments")
 
     def __str__(self) -> str:
-        return f"{self.project} {self.original_amount} → {self.adjusted_amount}"
+        return f"{self.subject} {self.original_amount} → {self.adjusted_amount}"
+
+    @property
+    def subject(self):
+        return self.project or self.basic_line
 
     @property
     def original_amount(self) -> Decimal:

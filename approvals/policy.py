@@ -118,8 +118,10 @@ def can_comment(user: AnyUser) -> bool:
     return role_of(user) in {Role.HQ_REVIEWER, Role.HQ_APPROVER}
 
 
-def can_request_adjustment(user: AnyUser, project) -> bool:
-    return role_of(user) in UNIT_STAFF_ROLES and _acts_for_unit(user, _unit_of(project)) and project.is_locked
+def can_request_adjustment(user: AnyUser, item) -> bool:
+    """An approved project, or a basic line of an approved unit submission, by the unit's staff."""
+    locked = item.is_locked if hasattr(item, "is_locked") else item.budget.is_locked
+    return role_of(user) in UNIT_STAFF_ROLES and _acts_for_unit(user, _unit_of(item)) and locked
 
 
 def can_decide_adjustment(user: AnyUser) -> bool:

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budgets.errors import BusinessRuleError
-from budgets.models import ZERO, Project, UnitBudget
+from budgets.models import ZERO, BasicExpenditureLine, Project, UnitBudget
 
 from . import checks, policy
 from .models import (
@@ -175,46 +175,77 @@ def items_transition(*, items: Iterable, action: str, actor, reason: str = "") -
 # --- Adjustments (预算调整) -------------------------------------------------------------------
 
 
+def _adjusted(subject) -> tuple[Decimal, Decimal]:
+    """Fiscal and other amounts of an adjustable item (a basic line has one amount)."""
+    if isinstance(subject, Project):
+        return subject.fiscal_amount, subject.other_amount
+    return subject.amount, ZERO
+
+
+def _workflow_item(subject):
+    return subject if isinstance(subject, Project) else subject.budget
+
+
 def adjustment_request(
-    *, project: Project, actor, fiscal_amount: Decimal, other_amount: Decimal, reason: str
+    *,
+    actor,
+    reason: str,
+    fiscal_amount: Decimal,
+    other_amount: Decimal = ZERO,
+    project: Project | None = None,
+    basic_line: BasicExpenditureLine | None = None,
 ) -> AdjustmentRequest:
+    """Ask to change an approved project's amounts, or one basic line of an approved unit
+    submission. Nothing changes until the HQ approver approves."""
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        if not policy.can_request_adjustment(actor, project):
+        if project is not None:
+            subject = Project.objects.select_for_update().get(pk=project.pk)
+        else:
+            subject = (
+                BasicExpenditureLine.objects.select_for_update()
+                .select_related("budget")
+                .get(pk=basic_line.pk)
+            )
+            other_amount = ZERO
+        if not policy.can_request_adjustment(actor, subject):
             raise BusinessRuleError(
-                "forbidden", _("Only the unit's staff may ask to adjust an approved project.")
+                "forbidden", _("Only the unit's staff may ask to adjust an approved item.")
             )
         if not reason.strip():
             raise BusinessRuleError("reason_required", _("Give a reason."))
         if fiscal_amount < ZERO or other_amount < ZERO:
             raise BusinessRuleError("negative", _("Amounts cannot be negative."))
-        if fiscal_amount + other_amount == project.amount:
+        original_fiscal, original_other = _adjusted(subject)
+        if fiscal_amount + other_amount == original_fiscal + original_other:
             raise BusinessRuleError("no_change", _("The adjusted amount is the same as the current one."))
-        if project.adjustments.filter(state=AdjustmentState.PENDING).exists():
-            raise BusinessRuleError(
-                "pending", _("This project already has an adjustment waiting for approval.")
-            )
+        if subject.adjustments.filter(state=AdjustmentState.PENDING).exists():
+            raise BusinessRuleError("pending", _("This item already has an adjustment waiting for approval."))
         adjustment = AdjustmentRequest.objects.create(
-            budget_id=project.budget_id,
-            project=project,
-            original_fiscal_amount=project.fiscal_amount,
-            original_other_amount=project.other_amount,
+            budget_id=subject.budget_id,
+            project=subject if isinstance(subject, Project) else None,
+            basic_line=None if isinstance(subject, Project) else subject,
+            original_fiscal_amount=original_fiscal,
+            original_other_amount=original_other,
             adjusted_fiscal_amount=fiscal_amount,
             adjusted_other_amount=other_amount,
             reason=reason.strip(),
             requested_by=actor,
         )
+        item = _workflow_item(subject)
         event = WorkflowEvent.objects.create(
-            budget_id=project.budget_id,
-            project=project,
+            **_event_kwargs(item),
             actor=actor,
             action="adjustment_request",
-            from_state=project.state,
-            to_state=project.state,
+            from_state=item.state,
+            to_state=item.state,
             comment=adjustment.reason,
-            data={"adjustment": adjustment.pk, "adjusted": str(adjustment.adjusted_amount)},
+            data={
+                "adjustment": adjustment.pk,
+                "adjusted": str(adjustment.adjusted_amount),
+                "of": str(subject),
+            },
         )
-        _notify(event, project, roles=frozenset({Role.HQ_APPROVER}))
+        _notify(event, item, roles=frozenset({Role.HQ_APPROVER}))
         return adjustment
 
 
@@ -229,38 +260,49 @@ def adjustment_decide(
             raise BusinessRuleError("forbidden", _("Only the HQ approver decides adjustments."))
         if not approve and not comment.strip():
             raise BusinessRuleError("reason_required", _("Give a reason."))
-        project = Project.objects.select_for_update().get(pk=adjustment.project_id)
+        if adjustment.project_id:
+            subject = Project.objects.select_for_update().get(pk=adjustment.project_id)
+        else:
+            subject = (
+                BasicExpenditureLine.objects.select_for_update()
+                .select_related("budget")
+                .get(pk=adjustment.basic_line_id)
+            )
         if approve:
-            if project.amount != adjustment.original_amount:
+            if sum(_adjusted(subject)) != adjustment.original_amount:
                 raise BusinessRuleError(
-                    "conflict", _("The project changed since this adjustment was asked for.")
+                    "conflict", _("The item changed since this adjustment was asked for.")
                 )
-            project.fiscal_amount = adjustment.adjusted_fiscal_amount
-            project.other_amount = adjustment.adjusted_other_amount
-            project.total_amount = max(project.total_amount, project.amount)
-            project.version += 1
-            project._history_user = actor
-            project.save()
+            if isinstance(subject, Project):
+                subject.fiscal_amount = adjustment.adjusted_fiscal_amount
+                subject.other_amount = adjustment.adjusted_other_amount
+                subject.total_amount = max(subject.total_amount, subject.amount)
+                subject.version += 1
+            else:
+                subject.amount = adjustment.adjusted_fiscal_amount
+            subject._history_user = actor
+            subject.save()
         adjustment.state = AdjustmentState.APPROVED if approve else AdjustmentState.REJECTED
         adjustment.decided_by = actor
         adjustment.decided_at = timezone.now()
         adjustment.decision_comment = comment.strip()
         adjustment.save()
+        item = _workflow_item(subject)
         event = WorkflowEvent.objects.create(
-            budget_id=project.budget_id,
-            project=project,
+            **_event_kwargs(item),
             actor=actor,
             action="adjustment_approve" if approve else "adjustment_reject",
-            from_state=project.state,
-            to_state=project.state,
+            from_state=item.state,
+            to_state=item.state,
             comment=adjustment.decision_comment,
             data={
                 "adjustment": adjustment.pk,
                 "original": str(adjustment.original_amount),
                 "adjusted": str(adjustment.adjusted_amount),
+                "of": str(subject),
             },
         )
-        _notify(event, project, roles=policy.UNIT_STAFF_ROLES)
+        _notify(event, item, roles=policy.UNIT_STAFF_ROLES)
         return adjustment
 
 

@@ -10,5 +10,8 @@ urlpatterns = [
     path("projects/<int:pk>/transition/", views.project_transition, name="project-transition"),
     path("budgets/<int:pk>/transition/", views.budget_transition, name="budget-transition"),
     path("projects/<int:pk>/adjustments/", views.adjustment_request, name="adjustment-request"),
+    path(
+        "basic-lines/<int:pk>/adjustments/", views.basic_line_adjustment_request, name="basic-line-adjustment"
+    ),
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment-decide"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgets.errors import BusinessRuleError
-from budgets.models import BudgetCycle, Project, UnitBudget
+from budgets.models import BasicExpenditureLine, BudgetCycle, Project, UnitBudget
 from budgets.money import to_wan
 
 from . import policy, selectors, services
@@ -108,6 +108,29 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def basic_line_adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(
+        BasicExpenditureLine.objects.filter(
+            budget__unit__in=policy.visible_units(request.user)
+        ).select_related("budget__unit", "budget__cycle"),
+        pk=pk,
+    )
+    try:
+        services.adjustment_request(
+            basic_line=line,
+            actor=request.user,
+            fiscal_amount=_amount(request.POST.get("amount")) or Decimal(0),
+            reason=request.POST.get("reason", ""),
+        )
+    except BusinessRuleError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Adjustment requested."))
+    return redirect(_back(line.budget))
+
+
+@login_required
+@require_POST
 def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(
         AdjustmentRequest.objects.filter(budget__unit__in=policy.visible_units(request.user)), pk=pk
@@ -121,7 +144,7 @@ def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except BusinessRuleError as error:
         messages.error(request, str(error.message))
-    return redirect(_back(adjustment.project))
+    return redirect(_back(adjustment.project or adjustment.budget))
 
 
 @login_required

@@ -84,6 +84,12 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
             "procurement_lines": budget.procurement_lines.all(),
             "three_public": budget.three_public.all(),
             "may_add_projects": _may_add_projects(request.user, budget),
+            "line_adjustments": budget.adjustments.filter(basic_line__isnull=False).select_related(
+                "basic_line__functional_code", "requested_by", "decided_by"
+            ),
+            "can_request_line_adjustment": policy.role_of(request.user) in policy.UNIT_STAFF_ROLES
+            and budget.is_locked,
+            "can_decide_adjustment": policy.can_decide_adjustment(request.user),
             **_workflow_context(request.user, budget),
         },
     )

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from approvals.services import adjustment_request, item_transition
-from budgets.models import UnitBudget
+from budgets.models import BasicExpenditureLine, UnitBudget
 from budgets.services import project_create
 from disclosure.models import ExportJob, ImportJob
 
@@ -55,7 +55,8 @@ def branch_b(demo):
     upload = ImportJob.objects.create(cycle=budget.cycle, unit=budget.unit, requested_by=user("luohu_preparer"),
                                       file="disclosure/imports/x.xlsx", original_name=f"{SECRET}.xlsx")  # fmt: skip
     return {"budget": budget, "project": draft, "approved": approved, "adjustment": adjustment,
-            "export": export, "import": upload}  # fmt: skip
+            "basic_line": BasicExpenditureLine.objects.filter(budget__unit__code="luohu").first(),
+        "export": export, "import": upload}  # fmt: skip
 
 
 def _admin_object(name: str, b: dict):
@@ -88,6 +89,8 @@ def _kwargs(name: str, params: list[str], b: dict) -> dict | None:
                 kwargs[param] = b["export"].pk
             elif name.startswith("disclosure:import"):
                 kwargs[param] = b["import"].pk
+            elif "basic-line" in name:
+                kwargs[param] = b["basic_line"].pk
             elif "adjustment" in name:
                 kwargs[param] = b["adjustment"].pk
             elif "budget" in name:

@@ -219,3 +219,31 @@ def test_only_the_approver_decides_adjustments(draft_project):
         adjustment_decide(adjustment=adjustment, actor=user("hq_reviewer"), approve=True)
     draft_project.refresh_from_db()
     assert draft_project.amount == Decimal("600000.00")
+
+
+def test_a_basic_line_of_an_approved_submission_changes_through_an_adjustment(demo, client):
+    from approvals.models import AdjustmentRequest
+    from budgets.models import BasicExpenditureLine, UnitBudget
+
+    budget = UnitBudget.objects.get(cycle__year=2020, unit__code="baoan")  # published
+    line = BasicExpenditureLine.objects.filter(budget=budget).first()
+    before = line.amount
+    with pytest.raises(BusinessRuleError):  # another unit's staff
+        adjustment_request(basic_line=line, actor=user("luohu_head"), fiscal_amount=before + 1, reason="x")
+    client.force_login(user("baoan_head"))
+    page = client.get("/budgets/2020/baoan/").content.decode()
+    assert f'data-line="{line.pk}"' in page
+    client.post(
+        f"/workflow/basic-lines/{line.pk}/adjustments/", {"amount": str(before + 10000), "reason": "增人增资"}
+    )
+    adjustment = AdjustmentRequest.objects.get(basic_line=line)
+    line.refresh_from_db()
+    assert line.amount == before  # nothing changes before approval
+    adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
+    line.refresh_from_db()
+    adjustment.refresh_from_db()
+    assert line.amount == before + 10000
+    assert (adjustment.original_amount, adjustment.adjusted_amount) == (before, before + 10000)
+    assert WorkflowEvent.objects.filter(
+        budget=budget, project__isnull=True, action="adjustment_approve"
+    ).exists()
