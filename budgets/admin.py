@@ -18,6 +18,7 @@ from .models import (
     ProcurementLine,
     Project,
     ProjectCategory,
+    ProjectFunctionalPart,
     ProjectSubItem,
     PublishedFigure,
     ServiceStation,
@@ -193,6 +194,14 @@ class ProjectSubItemAdmin(UnitScopedAdmin):
     list_display = ["name", "project", "amount"]
     list_filter = ["project__budget__cycle", "project__budget__unit"]
     search_fields = ["name", "project__name"]
+
+
+@admin.register(ProjectFunctionalPart)
+class ProjectFunctionalPartAdmin(UnitScopedAdmin):
+    list_display = ["budget", "functional_code", "amount", "note"]
+    list_filter = ["budget__cycle", "budget__unit"]
+    search_fields = ["functional_code__code", "functional_code__name", "note"]
+    list_select_related = ["budget__unit", "budget__cycle", "functional_code"]
 
 
 @admin.register(ProcurementLine)

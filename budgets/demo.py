@@ -41,6 +41,7 @@ from .models import (
     ProcurementLine,
     Project,
     ProjectCategory,
+    ProjectFunctionalPart,
     ProjectSubItem,
     ProjectType,
     PublishedFigure,
@@ -247,15 +248,34 @@ class _Loader:
                     )
 
     def project_functional_codes(self) -> dict[str, FunctionalCode]:
-        """A unit whose 表7 project spending sits under one functional code gives that code to all
-        its projects; where 表7 shows several, which project has which is mostly not published
-        (the few that are derivable are in project_links.json, each with its reason)."""
+        """The functional code of each unit's projects: the code 表7 prints most of the unit's
+        project spending under. Where 表7 prints a smaller part under another code without saying
+        which project it belongs to, that part is kept as it is printed (ProjectFunctionalPart);
+        codes that can be pinned to one project or sub-item are in project_links.json."""
+        derived = _read("project_links.json")["functional_codes"]
+        pinned = {(d["unit"], d["functional_code"]) for d in derived["projects"] + derived["sub_items"]}
+        coded_by_sub_items = {d["unit"] for d in derived["sub_items"]}
         codes = {c.code: c for c in FunctionalCode.objects.all()}
         result = {}
         for row in _read("table07.json")["rows"]:
-            project_codes = {line["code"] for line in row["lines"] if line["project"] is not None}
-            if row["unit"] and len(project_codes) == 1:
-                result[row["unit"]] = codes[project_codes.pop()]
+            unit = row["unit"]
+            lines = [
+                (line["code"], _amount(line["project"]))
+                for line in row["lines"]
+                if line["project"] is not None
+            ]
+            if not unit or not lines or unit in coded_by_sub_items:
+                continue
+            main = max(lines, key=lambda line: line[1])[0]
+            result[unit] = codes[main]
+            for code, amount in lines:
+                if code != main and (unit, code) not in pinned:
+                    _save(
+                        self.result,
+                        ProjectFunctionalPart,
+                        {"budget": self.budgets[unit], "functional_code": codes[code]},
+                        {"amount": wan_to_yuan(amount), "note": "表7"},
+                    )
         return result
 
     # -- projects (表13 + 表15 + the text part) ---------------------------------------------

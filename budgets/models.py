@@ -577,6 +577,34 @@ class ProjectSubItem(models.Model):
         return self.name
 
 
+class ProjectFunctionalPart(models.Model):
+    """Of a unit's project spending, an amount classified under another functional code than the
+    projects' own, when it is not known which project it belongs to (the 2020 表7 prints e.g.
+    培训支出 56 万 of 局本级's projects without saying whose). The disclosure tables move the amount
+    from the code carrying most of the unit's project spending to this one; totals do not change."""
+
+    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="project_functional_parts")
+    functional_code = models.ForeignKey(
+        FunctionalCode, on_delete=models.PROTECT, verbose_name=_("functional code")
+    )
+    amount = MoneyField(_("amount (yuan)"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["budget", "functional_code__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "functional_code"], name="project_functional_part_unique"
+            )
+        ]
+        verbose_name = _("part of project spending under another functional code")
+        verbose_name_plural = _("parts of project spending under another functional code")
+
+    def __str__(self) -> str:
+        return f"{self.budget} {self.functional_code} {self.amount}"
+
+
 class ProcurementLine(models.Model):
     """政府采购: a planned purchase. Of its amount, a part may be reserved for SMEs (面向中小企业)
     and a part for small and micro enterprises (面向小型、微型企业); a carried-over line is a

@@ -33,6 +33,7 @@ from budgets.models import (
     ProcurementLine,
     Project,
     ProjectCategory,
+    ProjectFunctionalPart,
     ProjectSubItem,
     ThreePublicExpense,
     Unit,
@@ -544,6 +545,33 @@ class ThreePublicResource(BudgetResource):
         fields = ["budget", "year", "abroad", "reception", "vehicle_purchase", "vehicle_operation"]
 
 
+class FunctionalPartResource(BudgetResource):
+    sheet = "项目支出功能科目"
+    title = "项目支出功能科目 Project spending under another functional code"
+    notes = {"金额（元）": "本单位项目支出中列入该功能科目、但未落到具体项目的部分"}
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups)
+        self.fields = {
+            "budget": _field("budget", UNIT, BudgetWidget(lookups)),
+            "functional_code": _field(
+                "functional_code",
+                "功能科目编码",
+                CodeWidget(lookups.functional, _("functional code"), required=True),
+            ),
+            "amount": _field("amount", "金额（元）", AmountWidget()),
+            "note": _field("note", "说明", TextWidget()),
+        }
+
+    def key_of(self, row) -> tuple:
+        return (_text(row.get(UNIT)), _text(row.get("功能科目编码")))
+
+    class Meta(BudgetResource.Meta):
+        model = ProjectFunctionalPart
+        import_id_fields = ["budget", "functional_code"]
+        fields = ["budget", "functional_code", "amount", "note"]
+
+
 @dataclass(frozen=True)
 class ImportKind:
     sheet: str
@@ -568,6 +596,7 @@ KINDS: list[ImportKind] = [
     ImportKind(SubItemResource.sheet, SubItemResource, _in_cycle(ProjectSubItem, "project__budget")),
     ImportKind(ProcurementResource.sheet, ProcurementResource, _in_cycle(ProcurementLine)),
     ImportKind(ThreePublicResource.sheet, ThreePublicResource, _in_cycle(ThreePublicExpense)),
+    ImportKind(FunctionalPartResource.sheet, FunctionalPartResource, _in_cycle(ProjectFunctionalPart)),
 ]
 
 

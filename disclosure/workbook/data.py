@@ -23,6 +23,7 @@ from budgets.models import (
     ProcurementItem,
     ProcurementLine,
     Project,
+    ProjectFunctionalPart,
     ProjectSubItem,
     ThreePublicExpense,
     Unit,
@@ -48,6 +49,7 @@ class UnitData:
     projects: list[Project]
     procurement: list[ProcurementLine]
     three_public: dict[int, ThreePublicExpense]
+    functional_parts: list[ProjectFunctionalPart] = field(default_factory=list)
 
     @property
     def basic(self) -> Decimal:
@@ -105,6 +107,21 @@ class UnitData:
             rest = p.amount - total(s.amount for s in coded)
             if rest or not coded:
                 rows.append((p.functional_code.code if p.functional_code else None, source, rest, "project"))
+        return self._move_parts(rows)
+
+    def _move_parts(self, rows):
+        """A part of the project spending printed under another code (ProjectFunctionalPart)
+        moves there from the code that carries most of the unit's project spending."""
+        if not self.functional_parts or not rows:
+            return rows
+        by_code: dict = defaultdict(lambda: ZERO)
+        for code, _source, amount, _kind in rows:
+            by_code[code] += amount
+        main = max(by_code, key=lambda code: by_code[code])
+        source = next(source for code, source, _amount, _kind in rows if code == main)
+        for part in self.functional_parts:
+            rows.append((main, source, -part.amount, "project"))
+            rows.append((part.functional_code.code, source, part.amount, "project"))
         return rows
 
 
@@ -178,6 +195,10 @@ def cycle_data(*, cycle: BudgetCycle, unit: Unit | None = None) -> CycleData:
                 ),
             ),
             Prefetch("three_public", queryset=ThreePublicExpense.objects.order_by("year")),
+            Prefetch(
+                "project_functional_parts",
+                queryset=ProjectFunctionalPart.objects.select_related("functional_code"),
+            ),
         )
         .order_by("unit__sort_order", "unit__code")
     )
@@ -191,6 +212,7 @@ def cycle_data(*, cycle: BudgetCycle, unit: Unit | None = None) -> CycleData:
             projects=list(b.projects.all()),
             procurement=list(b.procurement_lines.all()),
             three_public={t.year: t for t in b.three_public.all()},
+            functional_parts=list(b.project_functional_parts.all()),
         )
         for b in budgets
     ]

@@ -60,7 +60,7 @@ def test_branch_user_cannot_open_another_units_budget(demo, client):
 
 def test_unit_page_shows_the_structure_in_wan(demo, client, django_assert_max_num_queries):
     login(client, "luohu_preparer")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("budgets:unit", args=[2020, "luohu"]))
     html = response.content.decode()
     assert "3,419" in html  # 罗湖分局 total

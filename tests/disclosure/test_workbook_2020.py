@@ -197,21 +197,20 @@ def test_a_unit_workbook_holds_only_that_unit(demo):
     assert row_by_first(workbook, "表3", baoan.name)[1] == 7656
 
 
-def test_table7_project_lines_by_functional_code_match_the_seed_where_it_says_whose_they_are(demo, workbook):
-    """A unit whose 表7 puts all project spending under one code, and 社保专项 (its sub-items carry
-    their codes): the exported project lines are the seed's. Units that spread projects over
-    several codes without saying which project is which show 未指定功能科目 (docs/demo-data.md)."""
+def test_table7_project_lines_by_functional_code_are_the_seeds_for_every_unit(demo, workbook):
+    """Project spending by functional code, unit by unit, as the seed prints it: the projects' own
+    codes, sub-items with a code of their own (社保专项), and the parts 表7 does not pin to a
+    project (培训支出 of eight units) moved from the unit's main code."""
     table7 = json.loads((DEMO / "table07.json").read_text(encoding="utf-8"))["rows"]
     rows = sheet_rows(workbook, "表7")
-    checked = []
     for unit_row in table7:
+        if unit_row["unit"] is None:
+            continue
         printed = {
             line["code"]: Decimal(line["project"])
             for line in unit_row["lines"]
             if line["project"] is not None
         }
-        if unit_row["unit"] is None or (len(printed) > 1 and unit_row["unit"] != "special"):
-            continue
         unit = Unit.objects.get(code=unit_row["unit"])
         start = next(i for i, r in enumerate(rows) if r[0] == unit.name)
         exported = {}
@@ -220,6 +219,7 @@ def test_table7_project_lines_by_functional_code_match_the_seed_where_it_says_wh
                 break
             if r[1] and r[5]:
                 exported[r[1]] = Decimal(r[5])
-        assert exported == printed, unit.code
-        checked.append(unit.code)
-    assert sorted(checked) == sorted(["futian", "longgang", "zhishu", "dapeng", "special"])
+        # Each exported cell is the rounded exact amount; the printed one may differ by rounding.
+        assert exported.keys() == printed.keys(), unit.code
+        for code, amount in printed.items():
+            assert near(exported[code], amount, len(printed)), (unit.code, code, exported[code], amount)
