@@ -234,7 +234,7 @@ class ReviewQueueProjectAdmin(QueueAdmin):
 
     @admin.display(description=_("page"))
     def page_link(self, obj):
-        return format_html('<a href="{}">{}</a>', services._item_url(obj), _("open"))
+        return format_html('<a href="{}">{}</a>', services.item_url(obj), _("open"))
 
     @admin.display(description=_("history and comments"))
     def history_html(self, obj):

@@ -128,9 +128,15 @@ def can_decide_adjustment(user: AnyUser) -> bool:
     return role_of(user) == Role.HQ_APPROVER
 
 
-def can_view_history(user: AnyUser, item) -> bool:
-    """Everyone who may see the item may see its history; auditors see everything."""
-    return can_view_unit(user, _unit_of(item))
+def can_add_project(user: AnyUser, budget) -> bool:
+    """New project requests: the unit's own preparer or head, while the cycle is being prepared."""
+    from budgets.models import CycleState
+
+    return (
+        role_of(user) in UNIT_STAFF_ROLES
+        and _acts_for_unit(user, budget.unit)
+        and budget.cycle.state == CycleState.PREPARATION
+    )
 
 
 # --- Performance: targets, monitoring, evaluation (issue #4) ----------------------------------

@@ -341,7 +341,7 @@ def _notify(event: WorkflowEvent, item, roles: Iterable[Role] | None = None) -> 
         transaction.on_commit(lambda: send_email.delay(addresses, *message))
 
 
-def _item_url(item) -> str:
+def item_url(item) -> str:
     if isinstance(item, Project):
         return reverse("budgets:project", args=[item.budget.cycle.year, item.budget.unit.code, item.pk])
     return reverse("budgets:unit", args=[item.cycle.year, item.unit.code])
@@ -349,7 +349,7 @@ def _item_url(item) -> str:
 
 def _render_event_email(event: WorkflowEvent, item) -> tuple[str, str]:
     """Subject and body, Chinese first with the English below (DOMAIN: zh-hans first)."""
-    url = settings.SITE_URL.rstrip("/") + _item_url(item)
+    url = settings.SITE_URL.rstrip("/") + item_url(item)
     parts = []
     subject = ""
     for language in ("zh-hans", "en"):

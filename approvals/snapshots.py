@@ -8,13 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Project, UnitBudget
-
-PROJECT_FIELDS = [
-    "name", "category", "project_type", "use_of_funds", "start_date", "end_date", "total_amount",
-    "fiscal_amount", "other_amount", "functional_code", "funding_source", "asset_purchase_amount",
-    "asset_catalogue", "background", "content", "scope", "purpose", "midterm_goal", "annual_goal",
-    "last_year_amount", "change_reason",
-]  # fmt: skip
+from budgets.services import PROJECT_FIELDS
 
 
 def _value(obj, field: str) -> str:

@@ -53,7 +53,7 @@ def _comments(request: HttpRequest) -> list[services.CommentInput]:
 
 
 def _back(item) -> str:
-    return services._item_url(item)
+    return services.item_url(item)
 
 
 @login_required

@@ -9,7 +9,7 @@ from .models import (
     ProjectCategory,
     ThreePublicExpense,
 )
-from .services import _PROJECT_EDITABLE_FIELDS
+from .services import PROJECT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -21,7 +21,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = _PROJECT_EDITABLE_FIELDS
+        fields = PROJECT_FIELDS
         widgets = {
             "start_date": DATE,
             "end_date": DATE,

@@ -8,7 +8,6 @@ from .errors import BusinessRuleError
 from .models import (
     BudgetCycle,
     CycleDeadline,
-    CycleState,
     Project,
     ProjectSubItem,
     UnitBudget,
@@ -31,7 +30,7 @@ def cycle_deadlines_ensure(*, cycle: BudgetCycle) -> list[CycleDeadline]:
 
 # --- Editing a unit's drafts (issue #3) ------------------------------------------------------
 
-_PROJECT_EDITABLE_FIELDS = [
+PROJECT_FIELDS = [
     "name", "category", "project_type", "use_of_funds", "start_date", "end_date", "total_amount",
     "fiscal_amount", "other_amount", "functional_code", "funding_source", "asset_purchase_amount",
     "asset_catalogue", "background", "content", "scope", "purpose", "midterm_goal", "annual_goal",
@@ -84,16 +83,15 @@ def _save_sub_items(*, project: Project, sub_items: list[dict], actor) -> None:
 
 @transaction.atomic
 def project_create(*, budget: UnitBudget, actor, data: dict, sub_items: list[dict] = ()) -> Project:
-    from approvals.policy import UNIT_STAFF_ROLES, role_of, visible_units
+    from approvals.policy import can_add_project
 
-    if role_of(actor) not in UNIT_STAFF_ROLES or not visible_units(actor).filter(pk=budget.unit_id).exists():
-        raise BusinessRuleError("forbidden", _("Only the unit's preparer or head may add its projects."))
-    if budget.cycle.state != CycleState.PREPARATION:
+    if not can_add_project(actor, budget):
         raise BusinessRuleError(
-            "cycle_closed",
-            _("The %(year)s budget is no longer being prepared.") % {"year": budget.cycle.year},
+            "forbidden",
+            _("Only the unit's preparer or head may add its projects, while the %(year)s budget is prepared.")
+            % {"year": budget.cycle.year},
         )
-    project = Project(budget=budget, **{k: v for k, v in data.items() if k in _PROJECT_EDITABLE_FIELDS})
+    project = Project(budget=budget, **{k: v for k, v in data.items() if k in PROJECT_FIELDS})
     project.total_amount = project.total_amount or project.amount
     project.sort_order = (budget.projects.aggregate(m=Max("sort_order"))["m"] or 0) + 1
     project._history_user = actor
@@ -110,7 +108,7 @@ def project_update(
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_editable(actor=actor, item=project)
     _check_version(item=project, version=version)
-    for name in _PROJECT_EDITABLE_FIELDS:
+    for name in PROJECT_FIELDS:
         if name in data:
             setattr(project, name, data[name])
     project.version += 1

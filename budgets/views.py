@@ -25,6 +25,7 @@ from .forms import (
 )
 from .models import BudgetCycle, Project, StaffingFact, UnitBudget
 from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
+from .services import PROJECT_FIELDS
 
 
 def _latest_cycle() -> BudgetCycle | None:
@@ -83,12 +84,11 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
             "projects": budget.projects.all(),
             "procurement_lines": budget.procurement_lines.all(),
             "three_public": budget.three_public.all(),
-            "may_add_projects": _may_add_projects(request.user, budget),
+            "may_add_projects": policy.can_add_project(request.user, budget),
             "line_adjustments": budget.adjustments.filter(basic_line__isnull=False).select_related(
                 "basic_line__functional_code", "requested_by", "decided_by"
             ),
-            "can_request_line_adjustment": policy.role_of(request.user) in policy.UNIT_STAFF_ROLES
-            and budget.is_locked,
+            "can_request_line_adjustment": policy.can_request_adjustment(request.user, budget),
             "can_decide_adjustment": policy.can_decide_adjustment(request.user),
             **_workflow_context(request.user, budget),
         },
@@ -134,8 +134,6 @@ def project_detail(request: HttpRequest, year: int, unit_code: str, pk: int) -> 
 
 
 def _comment_targets(project) -> list[tuple[str, str]]:
-    from approvals.snapshots import PROJECT_FIELDS
-
     targets = [("", _("the whole request"))]
     targets += [(f"field:{name}", str(Project._meta.get_field(name).verbose_name)) for name in PROJECT_FIELDS]
     targets += [(f"sub_item:{s.pk}", f"{_('Sub-item')}: {s.name}") for s in project.sub_items.all()]
@@ -196,19 +194,9 @@ def project_new(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
     budget = get_object_or_404(
         UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
     )
-    if not policy.can_edit_item(request.user, budget) and not _may_add_projects(request.user, budget):
+    if not policy.can_add_project(request.user, budget):
         raise PermissionDenied
     return _project_form_page(request, budget=budget)
-
-
-def _may_add_projects(user, budget) -> bool:
-    from budgets.models import CycleState
-
-    return (
-        policy.role_of(user) in policy.UNIT_STAFF_ROLES
-        and policy.can_view_unit(user, budget.unit)
-        and budget.cycle.state == CycleState.PREPARATION
-    )
 
 
 @login_required
