@@ -92,9 +92,7 @@ def _act(request: HttpRequest, action: Callable[[], Any], done: str, form=None) 
     return True
 
 
-def _review(
-    request: HttpRequest, approve: Callable[..., Any], give_back: Callable[..., Any], obj: Any, **key
-) -> bool:
+def _review(request: HttpRequest, approve: Callable[..., Any], give_back: Callable[..., Any], **key) -> bool:
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
@@ -103,6 +101,41 @@ def _review(
     return _act(
         request, lambda: give_back(**key, actor=request.user, comment=comment), _("Returned for revision.")
     )
+
+
+def _report_post(
+    request: HttpRequest,
+    *,
+    here: str,
+    editable: bool,
+    form_class,
+    line_form_class,
+    line_ids,
+    save: Callable[..., Any],
+    submit: Callable[[], Any],
+    approve: Callable[..., Any],
+    give_back: Callable[..., Any],
+    key: dict,
+):
+    """The POST of a monitoring report or a self-evaluation: HQ approves or returns it; the unit
+    saves it, and submits it when asked. Returns (redirect, None, None) when done, else
+    (None, bound form, bound line forms) to show the errors."""
+    action = request.POST.get("action")
+    if action in ("approve", "return"):
+        _review(request, approve, give_back, **key)
+        return redirect(here), None, None
+    if not editable:
+        raise PermissionDenied
+    form = form_class(request.POST)
+    line_forms = {i: line_form_class(request.POST, prefix=f"i{i}") for i in line_ids}
+    if form.is_valid() and all(f.is_valid() for f in line_forms.values()):
+        lines = {i: f.line_data() for i, f in line_forms.items()}
+        saved = _act(request, lambda: save(lines=lines, **form.cleaned_data), _("Saved."), form)
+        if saved and action == "submit":
+            saved = _act(request, submit, _("Submitted to HQ."), form)
+        if saved:
+            return redirect(here), None, None
+    return None, form, line_forms
 
 
 # --- Overview pages ------------------------------------------------------------------------
@@ -367,43 +400,26 @@ def project_monitoring(request: HttpRequest, year: int, unit_code: str, pk: int)
         for row in view.rows
     }
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action in ("approve", "return"):
-            _review(
-                request,
-                services.project_monitoring_approve,
-                services.project_monitoring_return,
-                monitoring,
-                monitoring=monitoring,
-            )
-            return redirect(here)
-        if not editable:
-            raise PermissionDenied
-        form = MonitoringForm(request.POST)
-        line_forms = {i: MonitoringLineForm(request.POST, prefix=f"i{i}") for i in line_forms}
-        if form.is_valid() and all(f.is_valid() for f in line_forms.values()):
-            saved = _act(
-                request,
-                lambda: services.project_monitoring_save(
-                    monitoring=monitoring,
-                    actor=request.user,
-                    lines={i: f.line_data() for i, f in line_forms.items()},
-                    **form.cleaned_data,
-                ),
-                _("Saved."),
-                form,
-            )
-            if saved and action == "submit":
-                saved = _act(
-                    request,
-                    lambda: services.project_monitoring_submit(monitoring=monitoring, actor=request.user),
-                    _("Submitted to HQ."),
-                    form,
-                )
-            if saved:
-                return redirect(here)
-            monitoring = selectors.monitoring_get(monitoring.pk, units=policy.visible_units(request.user))
-            view = selectors.monitoring_detail(monitoring)
+        response, bound_form, bound_lines = _report_post(
+            request,
+            here=here,
+            editable=editable,
+            form_class=MonitoringForm,
+            line_form_class=MonitoringLineForm,
+            line_ids=line_forms,
+            save=lambda **data: services.project_monitoring_save(
+                monitoring=monitoring, actor=request.user, **data
+            ),
+            submit=lambda: services.project_monitoring_submit(monitoring=monitoring, actor=request.user),
+            approve=services.project_monitoring_approve,
+            give_back=services.project_monitoring_return,
+            key={"monitoring": monitoring},
+        )
+        if response:
+            return response
+        form, line_forms = bound_form, bound_lines
+        monitoring = selectors.monitoring_get(monitoring.pk, units=policy.visible_units(request.user))
+        view = selectors.monitoring_detail(monitoring)
     return render(
         request,
         "performance/monitoring.html",
@@ -588,43 +604,26 @@ def project_evaluation(request: HttpRequest, year: int, unit_code: str, pk: int)
         for indicator, line, _score in view.rows()
     }
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action in ("approve", "return"):
-            _review(
-                request,
-                services.project_evaluation_approve,
-                services.project_evaluation_return,
-                evaluation,
-                evaluation=evaluation,
-            )
-            return redirect(here)
-        if not editable:
-            raise PermissionDenied
-        form = EvaluationForm(request.POST)
-        line_forms = {i: EvaluationLineForm(request.POST, prefix=f"i{i}") for i in line_forms}
-        if form.is_valid() and all(f.is_valid() for f in line_forms.values()):
-            saved = _act(
-                request,
-                lambda: services.project_evaluation_save(
-                    evaluation=evaluation,
-                    actor=request.user,
-                    lines={i: f.line_data() for i, f in line_forms.items()},
-                    **form.cleaned_data,
-                ),
-                _("Saved."),
-                form,
-            )
-            if saved and action == "submit":
-                saved = _act(
-                    request,
-                    lambda: services.project_evaluation_submit(evaluation=evaluation, actor=request.user),
-                    _("Submitted to HQ."),
-                    form,
-                )
-            if saved:
-                return redirect(here)
-            evaluation = selectors.evaluation_get(evaluation.pk, units=policy.visible_units(request.user))
-            view = selectors.evaluation_detail(evaluation)
+        response, bound_form, bound_lines = _report_post(
+            request,
+            here=here,
+            editable=editable,
+            form_class=EvaluationForm,
+            line_form_class=EvaluationLineForm,
+            line_ids=line_forms,
+            save=lambda **data: services.project_evaluation_save(
+                evaluation=evaluation, actor=request.user, **data
+            ),
+            submit=lambda: services.project_evaluation_submit(evaluation=evaluation, actor=request.user),
+            approve=services.project_evaluation_approve,
+            give_back=services.project_evaluation_return,
+            key={"evaluation": evaluation},
+        )
+        if response:
+            return response
+        form, line_forms = bound_form, bound_lines
+        evaluation = selectors.evaluation_get(evaluation.pk, units=policy.visible_units(request.user))
+        view = selectors.evaluation_detail(evaluation)
     return render(
         request,
         "performance/evaluation.html",
@@ -719,7 +718,6 @@ def department_evaluation(request: HttpRequest, year: int, unit_code: str) -> Ht
                 request,
                 services.department_evaluation_approve,
                 services.department_evaluation_return,
-                evaluation,
                 evaluation=evaluation,
             )
             return redirect(here)
