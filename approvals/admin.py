@@ -14,75 +14,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from budgets.errors import BusinessRuleError
+from budgets import services as budget_services
 from budgets.money import format_wan
+from core import policy
+from core.admin import ReadOnlyAdmin
+from core.errors import BusinessRuleError
+from core.roles import Role
 
-from . import policy, selectors, services
-from .models import (
-    AdjustmentRequest,
-    AdjustmentState,
-    Membership,
-    Notification,
-    ReviewComment,
-    ReviewQueueBudget,
-    ReviewQueueProject,
-    WorkflowEvent,
-)
-from .roles import Role
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "role"]
-    list_filter = ["role", "unit"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
-    autocomplete_fields = ["user"]
-    list_select_related = ["user", "unit"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: nobody adds, changes or deletes them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(WorkflowEvent)
-class WorkflowEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "action", "budget", "project", "from_state", "to_state", "comment"]
-    list_filter = ["action", "to_state", "budget__cycle", "budget__unit"]
-    search_fields = ["comment", "project__name", "actor__username"]
-    list_select_related = ["actor", "budget__unit", "budget__cycle", "project"]
-    date_hierarchy = "created_at"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(budget__unit__in=policy.visible_units(request.user))
-
-
-@admin.register(ReviewComment)
-class ReviewCommentAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "author", "budget", "project", "target", "text"]
-    list_filter = ["budget__cycle", "budget__unit"]
-    search_fields = ["text", "project__name"]
-    list_select_related = ["author", "budget__unit", "budget__cycle", "project"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(budget__unit__in=policy.visible_units(request.user))
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "recipient", "event", "read_at"]
-    list_filter = ["read_at"]
-    search_fields = ["recipient__username"]
-    list_select_related = ["recipient", "event__actor"]
-
+from . import selectors, services
+from .models import AdjustmentRequest, AdjustmentState, ReviewQueueBudget, ReviewQueueProject
 
 # --- Review queues -----------------------------------------------------------------------------
 
@@ -158,7 +98,7 @@ class QueueAdmin(admin.ModelAdmin):
 
     def _run(self, request, queryset, action: str, reason: str = ""):
         try:
-            events = services.items_transition(
+            events = budget_services.items_transition(
                 items=list(queryset), action=action, actor=request.user, reason=reason
             )
         except BusinessRuleError as error:
@@ -266,7 +206,7 @@ class ReviewQueueProjectAdmin(QueueAdmin):
             "fiscal_amount": project.fiscal_amount, "other_amount": project.other_amount})  # fmt: skip
         if "confirm" in request.POST and form.is_valid():
             try:
-                services.item_transition(item=project, action="cut", actor=request.user, **form.cleaned_data)
+                budget_services.item_transition(item=project, action="cut", actor=request.user, **form.cleaned_data)
             except BusinessRuleError as error:
                 form.add_error(None, str(error.message))
             else:

@@ -7,16 +7,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from budgets.models import ZERO, BudgetCycle, Project, UnitBudget
+from budgets.selectors import budgets_with_totals
+from budgets.snapshots import diff, snapshot
+from budgets.states import AT_HQ, NEXT_ACTORS, STAGES, State
+from core import events, policy
+from core.models import Event, EventComment, EventType
+from core.roles import Role
 
-from . import policy
-from .models import AdjustmentRequest, AdjustmentState, ReviewComment, WorkflowEvent
-from .roles import Role
-from .snapshots import diff, snapshot
-from .workflow import NEXT_ACTORS, STAGES, Action, State
+from .models import AdjustmentRequest, AdjustmentState
 
 
 def states_waiting_for(role: Role | None) -> list[State]:
@@ -26,7 +29,8 @@ def states_waiting_for(role: Role | None) -> list[State]:
 def waiting_projects(user) -> QuerySet[Project]:
     states = states_waiting_for(policy.role_of(user))
     return (
-        Project.objects.filter(state__in=states, budget__unit__in=policy.visible_units(user))
+        Project.objects.restrict(user)
+        .filter(state__in=states)
         .select_related("budget__unit", "budget__cycle")
         .order_by("state_changed_at")
     )
@@ -35,50 +39,46 @@ def waiting_projects(user) -> QuerySet[Project]:
 def waiting_budgets(user) -> QuerySet[UnitBudget]:
     states = states_waiting_for(policy.role_of(user))
     return (
-        UnitBudget.objects.filter(state__in=states, unit__in=policy.visible_units(user))
+        UnitBudget.objects.restrict(user)
+        .filter(state__in=states)
         .select_related("unit", "cycle")
         .order_by("state_changed_at")
     )
 
 
 def pending_adjustments(user) -> QuerySet[AdjustmentRequest]:
-    qs = AdjustmentRequest.objects.filter(
-        state=AdjustmentState.PENDING, budget__unit__in=policy.visible_units(user)
-    )
-    return qs.select_related("project", "budget__unit", "budget__cycle", "requested_by")
+    qs = AdjustmentRequest.objects.restrict(user).filter(state=AdjustmentState.PENDING)
+    return qs.select_related("project", "basic_line__functional_code", "budget__unit", "budget__cycle",
+                             "requested_by")  # fmt: skip
 
 
-def _scope(item) -> dict:
-    if isinstance(item, Project):
-        return {"project": item}
-    return {"budget": item, "project__isnull": True}
+def events_of(item) -> QuerySet[Event]:
+    return events.events_of(item).prefetch_related("comments")
 
 
-def events_of(item) -> QuerySet[WorkflowEvent]:
-    return WorkflowEvent.objects.filter(**_scope(item)).select_related("actor").prefetch_related("comments")
+def comments_of(item) -> QuerySet[EventComment]:
+    return EventComment.objects.filter(
+        event__content_type=ContentType.objects.get_for_model(item), event__object_id=item.pk
+    ).select_related("author", "event")
 
 
-def comments_of(item) -> QuerySet[ReviewComment]:
-    return ReviewComment.objects.filter(**_scope(item)).select_related("author", "event")
-
-
-def open_comments(item) -> list[ReviewComment]:
+def open_comments(item) -> list[EventComment]:
     """The comments of the latest return, which the preparer is answering now."""
-    last_return = events_of(item).filter(action=Action.RETURN).first()
+    last_return = events_of(item).filter(type=EventType.RETURN).first()
     return list(last_return.comments.all()) if last_return else []
 
 
-def last_seen_by_hq(item) -> WorkflowEvent | None:
-    return events_of(item).filter(action=Action.SIGN_OFF).first()
+def last_seen_by_hq(item) -> Event | None:
+    return events_of(item).filter(type=EventType.SIGN_OFF).first()
 
 
-HQ_SIDE = frozenset({State.SUBMITTED, State.RESUBMITTED, State.UNDER_REVIEW, State.RECOMMENDED})
+HQ_SIDE = AT_HQ
 
 
 def changes_since_hq_saw(item) -> list:
     """While the unit works on it: what changed since HQ last saw it. Once it is back at HQ:
     what this resubmission changed compared with the submission before."""
-    sign_offs = [e for e in events_of(item).filter(action=Action.SIGN_OFF) if "snapshot" in e.data]
+    sign_offs = [e for e in events_of(item).filter(type=EventType.SIGN_OFF) if "snapshot" in e.data]
     if item.state in HQ_SIDE:
         if len(sign_offs) < 2:
             return []
@@ -140,19 +140,20 @@ class Dashboard:
 
 
 def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
-    units = policy.visible_units(user)
-    budgets = list(UnitBudget.objects.filter(cycle=cycle, unit__in=units).select_related("unit"))
+    budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
     projects = list(
-        Project.objects.filter(budget__cycle=cycle, budget__unit__in=units).only(
+        Project.objects.restrict(user).filter(budget__cycle=cycle).only(
             "id", "budget_id", "state", "state_changed_at", "fiscal_amount", "other_amount", "name"
         )
     )
     requested = defaultdict(lambda: ZERO)
     first_submission = {}  # what the unit first asked HQ for
-    for event in WorkflowEvent.objects.filter(
-        budget__cycle=cycle, action=Action.SIGN_OFF, project__isnull=False
+    for event in Event.objects.filter(
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id__in=[p.pk for p in projects],
+        type=EventType.SIGN_OFF,
     ).order_by("created_at", "id"):
-        first_submission.setdefault(event.project_id, event)
+        first_submission.setdefault(event.object_id, event)
     rows = {b.pk: UnitRow(b.unit, b, Counter()) for b in budgets}
     for project in projects:
         row = rows[project.budget_id]
@@ -186,8 +187,6 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
 def adjustment_rates(*, cycle: BudgetCycle, units) -> tuple[dict, Decimal | None]:
     """DOMAIN §8: abs(adjusted - initial) / adjusted, per unit and bureau-wide. The initial
     budget is today's minus the approved adjustments, so nothing is stored twice."""
-    from budgets.selectors import budgets_with_totals
-
     deltas = defaultdict(lambda: ZERO)
     for adj in AdjustmentRequest.objects.filter(budget__cycle=cycle, state=AdjustmentState.APPROVED):
         deltas[adj.budget_id] += adj.delta

@@ -1,8 +1,6 @@
 """Workflow pages: transitions, adjustments, the inbox and the HQ dashboard. Thin: parse the
 form, call one service, turn a BusinessRuleError into a message."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,49 +9,37 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budgets.errors import BusinessRuleError
+from budgets import services as budget_services
 from budgets.models import BasicExpenditureLine, BudgetCycle, Project, UnitBudget
 from budgets.money import to_wan
+from budgets.workflow import machine_of
+from core import policy
+from core.errors import BusinessRuleError
+from core.services import notifications_mark_read
+from core.workflow import CommentInput
 
-from . import policy, selectors, services
+from . import selectors, services
 from .models import AdjustmentRequest
 
 
 def _project_for(request: HttpRequest, pk: int) -> Project:
     return get_object_or_404(
-        Project.objects.filter(budget__unit__in=policy.visible_units(request.user)).select_related(
-            "budget__unit", "budget__cycle"
-        ),
-        pk=pk,
+        Project.objects.restrict(request.user).select_related("budget__unit", "budget__cycle"), pk=pk
     )
 
 
 def _budget_for(request: HttpRequest, pk: int) -> UnitBudget:
-    return get_object_or_404(
-        UnitBudget.objects.filter(unit__in=policy.visible_units(request.user)).select_related(
-            "unit", "cycle"
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(UnitBudget.objects.restrict(request.user).select_related("unit", "cycle"), pk=pk)
 
 
-def _amount(raw: str | None) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return Decimal(str(raw).replace(",", ""))
-    except InvalidOperation as exc:
-        raise BusinessRuleError("bad_amount", _("Not an amount: %(value)s") % {"value": raw}) from exc
-
-
-def _comments(request: HttpRequest) -> list[services.CommentInput]:
+def _comments(request: HttpRequest) -> list[CommentInput]:
     targets = request.POST.getlist("comment_target")
     texts = request.POST.getlist("comment_text")
-    return [services.CommentInput(t, x) for t, x in zip(targets, texts, strict=False) if x.strip()]
+    return [CommentInput(t, x) for t, x in zip(targets, texts, strict=False) if x.strip()]
 
 
 def _back(item) -> str:
-    return services.item_url(item)
+    return machine_of(item).link(item)
 
 
 @login_required
@@ -71,19 +57,19 @@ def budget_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _transition(request: HttpRequest, item) -> HttpResponse:
     try:
-        event = services.item_transition(
+        event = budget_services.item_transition(
             item=item,
             action=request.POST.get("action", ""),
             actor=request.user,
             reason=request.POST.get("reason", ""),
             comments=_comments(request),
-            fiscal_amount=_amount(request.POST.get("fiscal_amount")),
-            other_amount=_amount(request.POST.get("other_amount")),
+            fiscal_amount=request.POST.get("fiscal_amount"),
+            other_amount=request.POST.get("other_amount"),
         )
     except BusinessRuleError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, f"{item}: {event.get_to_state_display()}")
+        messages.success(request, f"{item}: {machine_of(item).states(event.to_state).label}")
     return redirect(_back(item))
 
 
@@ -95,8 +81,8 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
         services.adjustment_request(
             project=project,
             actor=request.user,
-            fiscal_amount=_amount(request.POST.get("fiscal_amount")) or Decimal(0),
-            other_amount=_amount(request.POST.get("other_amount")) or Decimal(0),
+            fiscal_amount=request.POST.get("fiscal_amount"),
+            other_amount=request.POST.get("other_amount"),
             reason=request.POST.get("reason", ""),
         )
     except BusinessRuleError as error:
@@ -110,16 +96,14 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def basic_line_adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(
-        BasicExpenditureLine.objects.filter(
-            budget__unit__in=policy.visible_units(request.user)
-        ).select_related("budget__unit", "budget__cycle"),
+        BasicExpenditureLine.objects.restrict(request.user).select_related("budget__unit", "budget__cycle"),
         pk=pk,
     )
     try:
         services.adjustment_request(
             basic_line=line,
             actor=request.user,
-            fiscal_amount=_amount(request.POST.get("amount")) or Decimal(0),
+            fiscal_amount=request.POST.get("amount"),
             reason=request.POST.get("reason", ""),
         )
     except BusinessRuleError as error:
@@ -133,7 +117,7 @@ def basic_line_adjustment_request(request: HttpRequest, pk: int) -> HttpResponse
 @require_POST
 def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(
-        AdjustmentRequest.objects.filter(budget__unit__in=policy.visible_units(request.user)), pk=pk
+        AdjustmentRequest.objects.restrict(request.user).select_related("project", "budget"), pk=pk
     )
     try:
         services.adjustment_decide(
@@ -150,7 +134,7 @@ def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        notifications_mark_read(user=request.user)
         return redirect("approvals:inbox")
     return render(
         request,
@@ -161,9 +145,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "adjustments": selectors.pending_adjustments(request.user)
             if policy.can_decide_adjustment(request.user)
             else [],
-            "notifications": request.user.notifications.select_related(
-                "event__actor", "event__project", "event__budget__unit"
-            )[:50],
+            "notifications": request.user.notifications.select_related("event__actor", "event__unit")[:50],
         },
     )
 

@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals.policy import visible_units
+from core.models import Unit
+from core.policy import visible_units
 
 from .models import (
     AssetLine,
@@ -21,10 +22,8 @@ from .models import (
     ProjectFunctionalPart,
     ProjectSubItem,
     PublishedFigure,
-    ServiceStation,
     StaffingFact,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
 
@@ -56,20 +55,6 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
         if request.method != "GET":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-@admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "short_name", "kind", "sort_order", "is_active"]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["code", "name", "short_name"]
-
-
-@admin.register(ServiceStation)
-class ServiceStationAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit", "is_active"]
-    list_filter = ["unit", "is_active"]
-    search_fields = ["name"]
 
 
 class CodeAdmin(admin.ModelAdmin):

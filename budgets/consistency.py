@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Unit
+
 from .models import (
     ZERO,
     BasicExpenditureLine,
@@ -24,7 +26,6 @@ from .models import (
     ProcurementLine,
     Project,
     PublishedFigure,
-    Unit,
 )
 from .money import YUAN_PER_WAN, format_figure
 

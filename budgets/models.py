@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from approvals.workflow import LOCKED_STATES, State
+from core.models import Unit
+from core.policy import RestrictedManager
+
+from .states import EDITABLE_STATES, LOCKED_STATES, State
 
 ZERO = Decimal("0.00")
 
@@ -36,54 +39,6 @@ class MoneyField(models.DecimalField):
                 kwargs.pop(key)
         kwargs.pop("validators", None)
         return name, path, args, kwargs
-
-
-# --- Organisation ---------------------------------------------------------------------------
-
-
-class UnitKind(models.TextChoices):
-    HQ = "hq", _("Headquarters")
-    BRANCH = "branch", _("Branch")
-    SPECIAL = "special", _("Special funds")
-
-
-class Unit(models.Model):
-    """A budget unit (预算单位): HQ 本级, a district branch, or the special-funds unit."""
-
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=40)
-    kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
-
-    def __str__(self) -> str:
-        return self.short_name
-
-    @property
-    def has_basic_expenditure(self) -> bool:
-        return self.kind != UnitKind.SPECIAL
-
-
-class ServiceStation(models.Model):
-    """A service station (管理站) owned by a branch."""
-
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="stations", verbose_name=_("unit"))
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["unit__sort_order", "name"]
-        verbose_name = _("service station")
-        verbose_name_plural = _("service stations")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # --- Classification codes (data, loaded from fixtures) --------------------------------------
@@ -364,6 +319,9 @@ class StaffingFact(models.Model):
     fixed_assets_original_value = MoneyField(_("fixed assets, original value"), null=True, blank=True)
     fixed_assets_in_use_value = MoneyField(_("fixed assets in use"), null=True, blank=True)
 
+    objects = RestrictedManager()
+    access_unit_path = "unit"
+
     class Meta:
         ordering = ["cycle", "unit__sort_order"]
         constraints = [
@@ -414,6 +372,11 @@ class UnitBudget(WorkflowItem):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("unit"))
     history = HistoricalRecords()
 
+    objects = RestrictedManager()
+    access_unit_path = "unit"
+    access_state_path = "state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["cycle", "unit__sort_order"]
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_budget_unique")]
@@ -445,6 +408,11 @@ class BasicExpenditureLine(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = RestrictedManager()
+    access_unit_path = "budget__unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["budget", "functional_code__code", "economic_code__code", "id"]
         constraints = [
@@ -458,6 +426,10 @@ class BasicExpenditureLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.functional_code or ''} {self.economic_code or ''} {self.amount}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.budget.is_locked
 
 
 class ProjectType(models.TextChoices):
@@ -518,6 +490,11 @@ class Project(WorkflowItem):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
+    objects = RestrictedManager()
+    access_unit_path = "budget__unit"
+    access_state_path = "state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["budget", "sort_order", "id"]
         constraints = [
@@ -568,6 +545,11 @@ class ProjectSubItem(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
+    objects = RestrictedManager()
+    access_unit_path = "project__budget__unit"
+    access_state_path = "project__state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["project", "sort_order", "id"]
         verbose_name = _("project sub-item")
@@ -590,6 +572,11 @@ class ProjectFunctionalPart(models.Model):
     amount = MoneyField(_("amount (yuan)"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = RestrictedManager()
+    access_unit_path = "budget__unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
 
     class Meta:
         ordering = ["budget", "functional_code__code"]
@@ -624,6 +611,11 @@ class ProcurementLine(models.Model):
     carried_over = models.BooleanField(_("carried over from an earlier year"), default=False)
     history = HistoricalRecords()
 
+    objects = RestrictedManager()
+    access_unit_path = "budget__unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["budget", "carried_over", "item__code", "id"]
         constraints = [
@@ -653,6 +645,11 @@ class ThreePublicExpense(models.Model):
     vehicle_purchase = MoneyField(_("Official vehicle purchase"), default=ZERO)
     vehicle_operation = MoneyField(_("Official vehicle operation"), default=ZERO)
     history = HistoricalRecords()
+
+    objects = RestrictedManager()
+    access_unit_path = "budget__unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
 
     class Meta:
         ordering = ["budget", "year"]
@@ -685,6 +682,11 @@ class AssetLine(models.Model):
     planned_quantity = models.PositiveIntegerField(_("planned purchases"), default=0)
     planned_amount = MoneyField(_("planned amount"), default=ZERO)
 
+    objects = RestrictedManager()
+    access_unit_path = "budget__unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["budget", "category"]
         constraints = [
@@ -711,6 +713,9 @@ class PublishedFigure(models.Model):
     column = models.CharField(_("column"), max_length=40)
     label = models.CharField(_("label as printed"), max_length=200, blank=True)
     amount = models.DecimalField(_("amount (万元)"), max_digits=14, decimal_places=2)
+
+    objects = RestrictedManager()
+    access_unit_path = "unit"
 
     class Meta:
         ordering = ["cycle", "table", "unit__sort_order", "id"]

@@ -39,3 +39,26 @@ def format_figure(value: Decimal) -> str:
     if value == value.to_integral():
         return f"{value.quantize(Decimal(1)):,}"
     return f"{value:,.2f}"
+
+
+# The largest amount a MoneyField holds (16 digits, 2 places): a bigger figure is a typing error.
+MAX_AMOUNT = Decimal("99999999999999.99")
+CENT = Decimal("0.01")
+
+
+def parse_amount(value) -> Decimal:
+    """An amount in yuan from a form, the API or a spreadsheet: a finite, non-negative number of
+    at most 2 decimal places and at most MAX_AMOUNT. Raises ValueError otherwise (NaN, Infinity,
+    1e30, -1, 1.234), never returns a float."""
+    if isinstance(value, float):
+        value = repr(value)
+    amount = Decimal(str(value).strip().replace(",", ""))
+    if not amount.is_finite():
+        raise ValueError("not a finite number")
+    if amount < 0:
+        raise ValueError("negative")
+    if amount > MAX_AMOUNT:
+        raise ValueError("too large")
+    if amount != amount.quantize(CENT):
+        raise ValueError("more than two decimal places")
+    return amount.quantize(CENT)

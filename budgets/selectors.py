@@ -17,6 +17,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.models import Unit
+
 from .models import (
     ZERO,
     BasicExpenditureLine,
@@ -24,7 +26,6 @@ from .models import (
     ProcurementLine,
     Project,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
 

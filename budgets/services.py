@@ -1,18 +1,27 @@
 """Writes of the budgets app: one function per business action."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from .errors import BusinessRuleError
+from core import policy, workflow
+from core.errors import BusinessRuleError
+from core.models import Event
+from core.workflow import CommentInput
+
+from .fields import PROJECT_FIELDS
 from .models import (
     BudgetCycle,
     CycleDeadline,
+    CycleState,
     Project,
     ProjectSubItem,
     UnitBudget,
     default_deadlines,
 )
+from .workflow import machine_of
 
 
 @transaction.atomic
@@ -30,18 +39,11 @@ def cycle_deadlines_ensure(*, cycle: BudgetCycle) -> list[CycleDeadline]:
 
 # --- Editing a unit's drafts (issue #3) ------------------------------------------------------
 
-PROJECT_FIELDS = [
-    "name", "category", "project_type", "use_of_funds", "start_date", "end_date", "total_amount",
-    "fiscal_amount", "other_amount", "functional_code", "funding_source", "asset_purchase_amount",
-    "asset_catalogue", "background", "content", "scope", "purpose", "midterm_goal", "annual_goal",
-    "last_year_amount", "change_reason",
-]  # fmt: skip
+
 
 
 def _check_editable(*, actor, item) -> None:
-    from approvals.policy import can_edit_item
-
-    if not can_edit_item(actor, item):
+    if not policy.can_change(actor, item):
         raise BusinessRuleError(
             "not_editable",
             _(
@@ -52,7 +54,9 @@ def _check_editable(*, actor, item) -> None:
 
 
 def _check_version(*, item, version: int | None) -> None:
-    if version is not None and item.version != version:
+    """Every save says which version it was made from: a save that does not, or that was made
+    from an older one, is refused, so that nobody overwrites a change they have not seen."""
+    if version is None or item.version != version:
         raise BusinessRuleError(
             "stale",
             _(
@@ -81,10 +85,15 @@ def _save_sub_items(*, project: Project, sub_items: list[dict], actor) -> None:
         sub.save()
 
 
+def can_add_project(user, budget: UnitBudget) -> bool:
+    """New project requests: the unit's own preparer or head, while the cycle is prepared."""
+    return policy.acts_for_unit(user, budget.unit_id, policy.UNIT_STAFF_ROLES) and (
+        budget.cycle.state == CycleState.PREPARATION
+    )
+
+
 @transaction.atomic
 def project_create(*, budget: UnitBudget, actor, data: dict, sub_items: list[dict] = ()) -> Project:
-    from approvals.policy import can_add_project
-
     if not can_add_project(actor, budget):
         raise BusinessRuleError(
             "forbidden",
@@ -193,3 +202,27 @@ def budget_lines_save(
     budget._history_user = actor
     budget.save()
     return budget
+
+
+# --- Moving an item along its machine (budgets/workflow.py) ----------------------------------
+
+
+def item_transition(*, item: UnitBudget | Project, action: str, actor, reason: str = "",
+                    comments: Iterable[CommentInput] = (), fiscal_amount=None, other_amount=None) -> Event:  # fmt: skip
+    """Move a unit's submission or a project request one step (budgets/workflow.py)."""
+    return workflow.transition(
+        machine=machine_of(item),
+        obj=item,
+        action=action,
+        actor=actor,
+        reason=reason,
+        comments=[c for c in comments if c.text.strip()],
+        fiscal_amount=fiscal_amount,
+        other_amount=other_amount,
+    )
+
+
+def items_transition(*, items: Iterable, action: str, actor, reason: str = "") -> list[Event]:
+    """Bulk approval: one confirmation, one event per item, all or nothing."""
+    with transaction.atomic():
+        return [item_transition(item=item, action=action, actor=actor, reason=reason) for item in items]

@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from approvals import checks, policy
 from approvals import selectors as workflow
-from approvals.policy import can_view_bureau, membership_of, visible_units
+from budgets import checks
+from core import policy
+from core.errors import BusinessRuleError
+from core.policy import can_view_bureau, membership_of, visible_units
 
 from . import services
 from .consistency import check_cycle
-from .errors import BusinessRuleError
 from .forms import (
     BasicLineFormSet,
     ProcurementLineFormSet,

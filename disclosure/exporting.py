@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 
 from budgets.consistency import Finding
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core.models import Unit
 
 from .checks import workbook_findings
 from .workbook.data import CycleData, cycle_data

@@ -22,7 +22,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core.models import Unit
 
 from .resources import BudgetResource, Lookups, kinds
 from .template import REFERENCE_SHEETS

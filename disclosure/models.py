@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core.models import Unit
 
 
 class JobStatus(models.TextChoices):

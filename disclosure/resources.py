@@ -36,9 +36,9 @@ from budgets.models import (
     ProjectFunctionalPart,
     ProjectSubItem,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
+from core.models import Unit
 
 from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
 

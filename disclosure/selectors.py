@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from approvals.policy import can_view_bureau, visible_units
+from core.policy import can_view_bureau, visible_units
 
 from .models import DisclosureText, ExportJob, ImportJob
 

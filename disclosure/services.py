@@ -10,18 +10,19 @@ import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from approvals.policy import can_view_bureau, can_view_unit
-from budgets.errors import BusinessRuleError
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core import jobs, mail
+from core.errors import BusinessRuleError
+from core.models import MessageKind, Unit
+from core.policy import can_view_bureau, can_view_unit
 
 from .exporting import build_workbook
 from .models import DisclosureText, ExportJob, ImportJob, ImportStatus, JobStatus
+from .tasks import export_workbook, import_run
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +46,7 @@ def export_job_create(
 
         job.download_url = link_base.rstrip("/") + reverse("disclosure:export-download", args=[job.pk])
         job.save(update_fields=["download_url"])
-    from .tasks import export_workbook
-
-    transaction.on_commit(lambda: export_workbook.delay(job.pk))
+    jobs.enqueue_on_commit(export_workbook, job.pk)
     return job
 
 
@@ -90,22 +89,17 @@ def export_job_run(*, job_id: int) -> ExportJob:
         job.findings_count = len(built.findings)
         job.finished_at = timezone.now()
         job.save()
-        transaction.on_commit(lambda: _mail_export_ready(job))
+        _mail_export_ready(job)
     return job
 
 
 def _mail_export_ready(job: ExportJob) -> None:
+    """Written in the transaction that finishes the job; the outbox sends it."""
     user = job.requested_by
-    if user is None or not user.email or not job.download_url:
+    if user is None or not job.download_url:
         return
-    context = {"job": job, "user": user}
-    parts = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            parts.append(render_to_string("disclosure/email/export_ready.txt", context).strip())
-    with translation.override("zh-hans"):
-        subject = render_to_string("disclosure/email/export_ready_subject.txt", context).strip()
-    send_mail(subject, "\n\n----\n\n".join(parts), None, [user.email])
+    subject, body = mail.render("export_ready", {"job": job, "user": user})
+    mail.queue(recipient=user, kind=MessageKind.EXPORT, subject=subject, body=body, digest_ok=False)
 
 
 # -- imports --------------------------------------------------------------------------------
@@ -136,9 +130,7 @@ def import_job_create(*, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit 
     if upload.size <= _inline_max_bytes():
         transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=True))
     else:
-        from .tasks import import_run
-
-        transaction.on_commit(lambda: import_run.delay(job.pk, True))
+        jobs.enqueue_on_commit(import_run, job.pk, True)
     return job
 
 
@@ -194,9 +186,7 @@ def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
     if job.file.size <= _inline_max_bytes():
         transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=False))
     else:
-        from .tasks import import_run
-
-        transaction.on_commit(lambda: import_run.delay(job.pk, False))
+        jobs.enqueue_on_commit(import_run, job.pk, False)
     return job
 
 

@@ -11,7 +11,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core.models import Unit
 
 from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from approvals.policy import can_view_bureau, membership_of, visible_units
-from budgets.errors import BusinessRuleError
 from budgets.models import BudgetCycle
+from core.errors import BusinessRuleError
+from core.policy import can_view_bureau, membership_of, visible_units
 
 from . import services
 from .models import ImportStatus

@@ -3,7 +3,7 @@ history are read-only here: they change only through the services (their state m
 
 from django.contrib import admin
 
-from approvals.policy import can_view_bureau, visible_units
+from core.policy import can_view_bureau, visible_units
 
 from .models import (
     DepartmentEvaluation,
@@ -11,7 +11,6 @@ from .models import (
     DepartmentTask,
     Indicator,
     MonitoringRound,
-    PerformanceEvent,
     PerformanceSettings,
     ProjectEvaluation,
     ProjectMonitoring,
@@ -153,10 +152,3 @@ class DepartmentEvaluationAdmin(ReadOnlyAdmin):
     list_display = ["cycle", "unit", "state"]
     list_filter = ["state", "cycle"]
     list_select_related = ["cycle", "unit"]
-
-
-@admin.register(PerformanceEvent)
-class PerformanceEventAdmin(ReadOnlyBureauAdmin):
-    list_display = ["created_at", "actor", "action", "from_state", "to_state", "content_type", "object_id"]
-    list_filter = ["action", "content_type"]
-    list_select_related = ["actor", "content_type"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _targets_check(project):
     """The pre-submission check list includes the project's performance targets (DOMAIN §6)."""
-    from approvals.checks import Problem
+    from budgets.checks import Problem
 
     from .services import project_target_problems
 
@@ -23,7 +23,7 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance management")
 
     def ready(self) -> None:
-        from approvals.checks import register_project_check
+        from budgets.checks import register_project_check
         from disclosure.resources import register_kind
         from disclosure.workbook.performance import register_performance_source
 

@@ -16,8 +16,9 @@ import json
 from pathlib import Path
 from typing import Any, Protocol
 
-from budgets.models import BudgetCycle, Project, Unit
+from budgets.models import BudgetCycle, Project
 from budgets.money import wan_to_yuan
+from core.models import Unit
 
 from .models import LEVEL1_OF, DepartmentTarget, DepartmentTask, Indicator, Level2
 

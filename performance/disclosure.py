@@ -7,7 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from budgets.models import ZERO, BudgetCycle, Project, Unit
+from budgets.models import ZERO, BudgetCycle, Project
+from core.models import Unit
 
 from .models import DepartmentTarget, Indicator
 

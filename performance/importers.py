@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from budgets.errors import BusinessRuleError
+from core.errors import BusinessRuleError
 
 MAX_ROWS = 100_000
 HEADERS = {

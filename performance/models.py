@@ -15,15 +15,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BudgetCycle, MoneyField, Project, Unit
+from budgets.models import BudgetCycle, MoneyField, Project
+from core.models import Unit
+from core.policy import RestrictedManager
 
 from .targets import ParsedTarget, parse_target
 
@@ -66,6 +66,16 @@ LEVEL1_OF: dict[str, str] = {
 TARGET_SOURCES = ["工作计划", "年度工作计划", "行业标准", "历史标准", "计划标准", "预算支出标准", "其他"]
 
 
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to HQ")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved")
+
+
+EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
+
+
 class DepartmentTarget(models.Model):
     """部门整体支出绩效目标: one per unit and cycle (表14)."""
 
@@ -77,6 +87,9 @@ class DepartmentTarget(models.Model):
     )
     supervisor = models.CharField(_("supervising department"), max_length=100, blank=True)
     overall_goal = models.TextField(_("overall annual goal"), blank=True)
+
+    objects = RestrictedManager()
+    access_unit_path = "unit"
 
     class Meta:
         ordering = ["cycle", "unit__sort_order"]
@@ -155,6 +168,9 @@ class Indicator(models.Model):
     target_direction = models.CharField(max_length=10, blank=True)
     target_not_applicable = models.BooleanField(_("not applicable"), default=False)
     target_needs_review = models.BooleanField(_("needs review"), default=False)
+
+    objects = RestrictedManager()
+    access_unit_path = ("project__budget__unit", "department_target__unit")
 
     class Meta:
         ordering = ["project", "department_target", "sort_order", "id"]
@@ -307,41 +323,7 @@ class PerformanceSettings(models.Model):
 # --- States and history --------------------------------------------------------------------
 
 
-class ReportState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted to HQ")
-    RETURNED = "returned", _("Returned for revision")
-    APPROVED = "approved", _("Approved")
 
-
-EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
-
-
-class PerformanceEvent(models.Model):
-    """Append-only history of every transition in this app: who, from, to, comment, when."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-    action = models.CharField(_("action"), max_length=30)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-        verbose_name = _("performance event")
-        verbose_name_plural = _("performance history")
-
-    def __str__(self) -> str:
-        return (
-            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.from_state}→{self.to_state}"
-        )
 
 
 # --- The August checkpoint (DOMAIN §7) -----------------------------------------------------
@@ -402,6 +384,11 @@ class ProjectMonitoring(models.Model):
     adjusted_budget_source = models.CharField(_("source of the adjusted budget"), max_length=200, blank=True)
     expected_spending = MoneyField(_("expected full-year spending"), null=True, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
+
+    objects = RestrictedManager()
+    access_unit_path = "project__budget__unit"
+    access_state_path = "state"
+    access_editable_states = EDITABLE_STATES
 
     class Meta:
         ordering = ["round", "project__budget__unit__sort_order", "project__sort_order"]
@@ -475,6 +462,9 @@ class TargetChange(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    objects = RestrictedManager()
+    access_unit_path = "indicator__project__budget__unit"
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -569,6 +559,11 @@ class ProjectEvaluation(models.Model):
     spending_source = models.CharField(_("source of the spending"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
 
+    objects = RestrictedManager()
+    access_unit_path = "project__budget__unit"
+    access_state_path = "state"
+    access_editable_states = EDITABLE_STATES
+
     class Meta:
         ordering = ["project__budget__cycle", "project__budget__unit__sort_order", "project__sort_order"]
         verbose_name = _("project self-evaluation")
@@ -622,6 +617,11 @@ class DepartmentEvaluation(models.Model):
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
     inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+
+    objects = RestrictedManager()
+    access_unit_path = "unit"
+    access_state_path = "state"
+    access_editable_states = EDITABLE_STATES
 
     class Meta:
         ordering = ["cycle", "unit__sort_order"]

@@ -3,7 +3,8 @@ indicator of a project's target table, found again by unit, project and 序号."
 
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core.models import Unit
 from disclosure.resources import (
     UNIT,
     BudgetResource,

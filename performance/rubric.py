@@ -39,7 +39,7 @@ from typing import Any, Literal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from budgets.errors import BusinessRuleError
+from core.errors import BusinessRuleError
 
 from .scoring import grade_of
 

@@ -18,11 +18,12 @@ from budgets.models import (
     Project,
     StaffingFact,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
     default_deadlines,
 )
 from budgets.selectors import budgets_with_totals
+from core import events
+from core.models import Event, Unit
 
 from . import rubric, scoring
 from .lights import BEHIND, Light, LightRules, expected_to_date, light, share_of_expected
@@ -34,7 +35,6 @@ from .models import (
     IndicatorEvaluation,
     IndicatorMonitoring,
     MonitoringRound,
-    PerformanceEvent,
     PerformanceSettings,
     ProjectEvaluation,
     ProjectMonitoring,
@@ -599,12 +599,8 @@ def department_prefill(*, cycle: BudgetCycle, unit: Unit) -> dict[str, dict[str,
     return figures
 
 
-def events_of(obj: Any) -> QuerySet[PerformanceEvent]:
-    from django.contrib.contenttypes.models import ContentType
-
-    return PerformanceEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("actor")
+def events_of(obj: Any) -> QuerySet[Event]:
+    return events.events_of(obj).order_by("created_at", "id")
 
 
 def reports_waiting_for_review(*, cycle: BudgetCycle) -> dict[str, QuerySet]:

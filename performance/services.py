@@ -1,18 +1,9 @@
 """Writes of the performance app: one function per business action.
 
-Each takes keyword-only arguments, runs in one transaction, locks the row it changes, checks the
-state and the actor's right (``approvals.policy``), records a :class:`PerformanceEvent` for each
-transition and sends its e-mails only once the transaction has committed. A broken rule raises
-the one :class:`~budgets.errors.BusinessRuleError`.
-
-The small state machine of monitoring reports and self-evaluations::
-
-    action    from                 to          who
-    submit    draft, returned      submitted   the unit's head
-    approve   submitted            approved    HQ reviewer or approver
-    return    submitted            returned    HQ reviewer or approver (with a comment)
-
-A target change goes requested → approved (HQ approver only) or rejected.
+Each takes keyword-only arguments and runs in one transaction; every transition goes through
+the one engine (``core.workflow``) with the tables of ``performance/workflow.py``, which locks
+the row, checks the state and the actor's right (``core.policy``), writes the event and queues
+the emails in the outbox. A broken rule raises the one :class:`~core.errors.BusinessRuleError`.
 """
 
 from __future__ import annotations
@@ -22,18 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Model
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from approvals import policy
-from approvals.models import Membership
-from approvals.roles import Role
-from budgets.errors import BusinessRuleError
-from budgets.models import BudgetCycle, CycleState, Project, Unit
+from budgets.models import BudgetCycle, CycleState, Project
+from budgets.states import EDITABLE_STATES as REQUEST_EDITABLE
+from core import events, mail, policy, workflow
+from core.errors import BusinessRuleError
+from core.models import EventType, Unit
+from core.roles import UNIT_STAFF_ROLES
 
 from . import rubric
 from .importers import RowError, SpendingRow, parse_amount, parse_month, read_rows
@@ -49,10 +39,8 @@ from .models import (
     IndicatorEvaluation,
     IndicatorMonitoring,
     MonitoringRound,
-    PerformanceEvent,
     ProjectEvaluation,
     ProjectMonitoring,
-    ReportState,
     SpendingImport,
     SpendingRecord,
     TargetChange,
@@ -66,71 +54,23 @@ from .selectors import (
     project_spending,
 )
 from .targets import parse_target
+from .workflow import (
+    TARGET_CHANGE,
+    department_evaluation_machine,
+    monitoring_machine,
+    project_evaluation_machine,
+)
 
 # --- Plumbing ------------------------------------------------------------------------------
-
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset(EDITABLE_STATES), ReportState.SUBMITTED),
-    "approve": (frozenset({ReportState.SUBMITTED}), ReportState.APPROVED),
-    "return": (frozenset({ReportState.SUBMITTED}), ReportState.RETURNED),
-}
 
 
 def _deny() -> BusinessRuleError:
     return BusinessRuleError("not_allowed", _("You may not do this."))
 
 
-def _event(
-    obj: Model, *, action: str, actor, from_state: str = "", to_state: str = "", comment: str = ""
-) -> None:
-    PerformanceEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor,
-        comment=comment,
-    )
-
-
-def _transition(obj: Any, *, action: str, actor, comment: str = "") -> None:
-    sources, target = TRANSITIONS[action]
-    if obj.state not in sources:
-        raise BusinessRuleError(
-            "wrong_state",
-            _("This cannot be done in state “%(state)s”.") % {"state": obj.get_state_display()},
-        )
-    if action == "return" and not comment.strip():
-        raise BusinessRuleError("comment_required", _("Say what has to be revised."))
-    previous = obj.state
-    obj.state = target
-    obj.save(update_fields=["state"])
-    _event(obj, action=action, actor=actor, from_state=previous, to_state=target, comment=comment)
-
-
-def _emails(*, roles: Sequence[str], unit: Unit | None = None) -> list[str]:
-    memberships = Membership.objects.filter(role__in=roles).exclude(user__email="")
-    if unit is not None:
-        memberships = memberships.filter(unit=unit)
-    return sorted(set(memberships.values_list("user__email", flat=True)))
-
-
-def _notify(*, subject: str, body: str, recipients: list[str]) -> None:
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
-
-
-def _notify_hq(subject: str, body: str) -> None:
-    _notify(subject=subject, body=body, recipients=_emails(roles=[Role.HQ_REVIEWER, Role.HQ_APPROVER]))
-
-
-def _notify_unit(unit: Unit, subject: str, body: str) -> None:
-    _notify(
-        subject=subject,
-        body=body,
-        recipients=_emails(roles=[Role.BRANCH_PREPARER, Role.BRANCH_HEAD], unit=unit),
-    )
+def _event(obj: Model, *, event_type: EventType, actor, unit: Unit | None, comment: str = "") -> None:
+    events.record(subject=obj, event_type=event_type, actor=actor, unit_id=unit.pk if unit else None,
+                  comment=comment)  # fmt: skip
 
 
 def _require_editor(actor, unit: Unit) -> None:
@@ -159,8 +99,6 @@ def targets_editable(cycle: BudgetCycle) -> bool:
 def project_targets_editable(*, project: Project, actor) -> bool:
     """A project's targets are part of its request: the unit's staff change them while the request
     is a draft or has been returned, in a cycle still being prepared or reviewed."""
-    from approvals.workflow import EDITABLE_STATES as REQUEST_EDITABLE
-
     return (
         policy.can_edit_unit_performance(actor, project.budget.unit)
         and targets_editable(project.budget.cycle)
@@ -235,7 +173,7 @@ def project_targets_save(*, project: Project, rows: Sequence[IndicatorData], act
               "for a target change in the monitoring form."),
         )  # fmt: skip
     saved = _replace_indicators({"project": project}, rows)
-    _event(project, action="targets_saved", actor=actor, comment=f"{len(saved)}")
+    _event(project, event_type=EventType.TARGETS_SAVED, actor=actor, unit=project.budget.unit, comment=f"{len(saved)}")
     return saved
 
 
@@ -269,7 +207,7 @@ def department_target_save(
         task.sort_order = order
         task.save()
     _replace_indicators({"department_target": target}, rows)
-    _event(target, action="targets_saved", actor=actor)
+    _event(target, event_type=EventType.TARGETS_SAVED, actor=actor, unit=target.unit)
     return target
 
 
@@ -283,12 +221,12 @@ def monitoring_round_open(*, cycle: BudgetCycle, actor) -> MonitoringRound:
     cycle = BudgetCycle.objects.select_for_update().get(pk=cycle.pk)
     round_, created = MonitoringRound.objects.get_or_create(cycle=cycle)
     if created:
-        _event(round_, action="open", actor=actor, to_state="open")
-        _notify(
-            subject=str(_("Mid-year monitoring %(year)s is open") % {"year": cycle.year}),
-            body=str(_("Please answer the mid-year monitoring of your projects.")),
-            recipients=_emails(roles=[Role.BRANCH_PREPARER, Role.BRANCH_HEAD]),
-        )
+        event = events.record(subject=round_, event_type=EventType.MONITORING_OPEN, actor=actor)
+        for unit in Unit.objects.filter(budgets__cycle=cycle, is_active=True):
+            mail.notify(event=event, roles=(), unit_roles=UNIT_STAFF_ROLES, unit_id=unit.pk,
+                        link=reverse("performance:unit", args=[cycle.year, unit.code]),
+                        about=str(_("Mid-year monitoring %(year)s is open") % {"year": cycle.year}),
+                        state_label=str(_("Please answer the mid-year monitoring of your projects.")))  # fmt: skip
     return round_
 
 
@@ -303,7 +241,7 @@ def project_monitoring_start(*, round: MonitoringRound, project: Project, actor)
         IndicatorMonitoring.objects.bulk_create(
             IndicatorMonitoring(monitoring=monitoring, indicator=i) for i in project.indicators.all()
         )
-        _event(monitoring, action="start", actor=actor, to_state=monitoring.state)
+        workflow.start(machine=MONITORING, obj=monitoring, actor=actor, event_type=EventType.REPORT_START)
     return monitoring
 
 
@@ -389,60 +327,19 @@ def monitoring_problems(monitoring: ProjectMonitoring) -> list[dict[str, Any]]:
     return problems
 
 
-@transaction.atomic
 def project_monitoring_submit(*, monitoring: ProjectMonitoring, actor) -> ProjectMonitoring:
-    monitoring = _locked(ProjectMonitoring, monitoring.pk)
-    unit = monitoring.project.budget.unit
-    if not policy.can_submit_unit_performance(actor, unit):
-        raise _deny()
-    problems = monitoring_problems(monitoring)
-    if problems:
-        raise BusinessRuleError(
-            "monitoring_incomplete", _("The monitoring form cannot be submitted yet."), problems=problems
-        )
-    _transition(monitoring, action="submit", actor=actor)
-    _notify_hq(
-        str(_("Monitoring submitted: %(project)s") % {"project": f"{unit} {monitoring.project}"}),
-        str(_("A mid-year monitoring report waits for your review.")),
-    )
+    workflow.transition(machine=MONITORING, obj=monitoring, action="submit", actor=actor)
     return monitoring
 
 
-def _review(model: type[Model], pk: int, *, action: str, actor, comment: str, unit_of) -> Any:
-    obj = _locked(model, pk)
-    if not policy.can_review_performance(actor):
-        raise _deny()
-    _transition(obj, action=action, actor=actor, comment=comment)
-    unit = unit_of(obj)
-    _notify_unit(
-        unit, str(_("%(what)s: %(state)s") % {"what": obj, "state": obj.get_state_display()}), comment
-    )
-    return obj
+def project_monitoring_approve(*, monitoring: ProjectMonitoring, actor, comment: str = "") -> ProjectMonitoring:
+    workflow.transition(machine=MONITORING, obj=monitoring, action="approve", actor=actor, reason=comment)
+    return monitoring
 
 
-@transaction.atomic
-def project_monitoring_approve(
-    *, monitoring: ProjectMonitoring, actor, comment: str = ""
-) -> ProjectMonitoring:
-    return _review(
-        ProjectMonitoring,
-        monitoring.pk,
-        action="approve",
-        actor=actor,
-        comment=comment,
-        unit_of=_project_unit,
-    )
-
-
-@transaction.atomic
 def project_monitoring_return(*, monitoring: ProjectMonitoring, actor, comment: str) -> ProjectMonitoring:
-    return _review(
-        ProjectMonitoring, monitoring.pk, action="return", actor=actor, comment=comment, unit_of=_project_unit
-    )
-
-
-def _project_unit(obj: Any) -> Unit:
-    return obj.project.budget.unit
+    workflow.transition(machine=MONITORING, obj=monitoring, action="return", actor=actor, reason=comment)
+    return monitoring
 
 
 # --- Target changes ------------------------------------------------------------------------
@@ -473,62 +370,21 @@ def target_change_request(*, indicator: Indicator, new_text: str, reason: str, a
         reason=reason.strip(),
         requested_by=actor,
     )
-    _event(change, action="request", actor=actor, to_state=change.state, comment=change.reason)
-    _notify(
-        subject=str(_("Target change requested: %(name)s") % {"name": indicator.name}),
-        body=f"{unit} · {indicator.project}: {change.previous_text} → {change.new_text}\n{change.reason}",
-        recipients=_emails(roles=[Role.HQ_APPROVER]),
-    )
+    workflow.start(machine=TARGET_CHANGE, obj=change, actor=actor, event_type=EventType.TARGET_CHANGE_REQUEST,
+                   reason=change.reason, data={"from": change.previous_text, "to": change.new_text})  # fmt: skip
     return change
 
 
-def _decide(change: TargetChange, *, actor, comment: str, to_state: str) -> TargetChange:
-    change = TargetChange.objects.select_for_update().select_related("indicator").get(pk=change.pk)
-    if not policy.can_approve_target_change(actor):
-        raise _deny()
-    if change.state != ChangeState.REQUESTED:
-        raise BusinessRuleError("already_decided", _("This change has already been decided."))
-    if to_state == ChangeState.REJECTED and not comment.strip():
-        raise BusinessRuleError("comment_required", _("Say why the change is rejected."))
-    change.state = to_state
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.decision_comment = comment.strip()
-    change.save()
-    _event(
-        change,
-        action=to_state,
-        actor=actor,
-        from_state=ChangeState.REQUESTED,
-        to_state=to_state,
-        comment=comment,
-    )
-    if change.requested_by.email:
-        _notify(
-            subject=str(
-                _("Target change %(state)s: %(name)s")
-                % {"state": change.get_state_display(), "name": change.indicator.name}
-            ),
-            body=f"{change.previous_text} → {change.new_text}\n{comment}",
-            recipients=[change.requested_by.email],
-        )
-    return change
-
-
-@transaction.atomic
 def target_change_approve(*, change: TargetChange, actor, comment: str = "") -> TargetChange:
     """Approve: the indicator takes the new target; the first one stays in ``initial_target_text``
     and both stay on the change."""
-    change = _decide(change, actor=actor, comment=comment, to_state=ChangeState.APPROVED)
-    indicator = Indicator.objects.select_for_update().get(pk=change.indicator_id)
-    indicator.set_target(change.new_text)
-    indicator.save()
+    workflow.transition(machine=TARGET_CHANGE, obj=change, action="approve", actor=actor, reason=comment)
     return change
 
 
-@transaction.atomic
 def target_change_reject(*, change: TargetChange, actor, comment: str) -> TargetChange:
-    return _decide(change, actor=actor, comment=comment, to_state=ChangeState.REJECTED)
+    workflow.transition(machine=TARGET_CHANGE, obj=change, action="reject", actor=actor, reason=comment)
+    return change
 
 
 # --- Spending from the finance system ------------------------------------------------------
@@ -594,7 +450,7 @@ def spending_import(*, cycle: BudgetCycle, filename: str, content: bytes, actor)
         SpendingRecord.objects.update_or_create(
             cycle=cycle, unit=unit, project=project, month=month, defaults={"amount": amount, "source": batch}
         )
-    _event(batch, action="import", actor=actor, comment=f"{len(parsed)}")
+    _event(batch, event_type=EventType.SPENDING_IMPORT, actor=actor, unit=None, comment=f"{len(parsed)}")
     return batch
 
 
@@ -625,7 +481,7 @@ def project_evaluation_start(*, project: Project, actor) -> ProjectEvaluation:
     IndicatorEvaluation.objects.bulk_create(
         IndicatorEvaluation(evaluation=evaluation, indicator=i) for i in project.indicators.all()
     )
-    _event(evaluation, action="start", actor=actor, to_state=evaluation.state)
+    workflow.start(machine=PROJECT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START)
     return evaluation
 
 
@@ -702,44 +558,19 @@ def evaluation_problems(evaluation: ProjectEvaluation) -> list[dict[str, Any]]:
     return problems
 
 
-@transaction.atomic
 def project_evaluation_submit(*, evaluation: ProjectEvaluation, actor) -> ProjectEvaluation:
-    evaluation = _locked(ProjectEvaluation, evaluation.pk)
-    unit = evaluation.project.budget.unit
-    if not policy.can_submit_unit_performance(actor, unit):
-        raise _deny()
-    problems = evaluation_problems(evaluation)
-    if problems:
-        raise BusinessRuleError(
-            "evaluation_incomplete", _("The self-evaluation cannot be submitted yet."), problems=problems
-        )
-    _transition(evaluation, action="submit", actor=actor)
-    _notify_hq(
-        str(_("Self-evaluation submitted: %(project)s") % {"project": f"{unit} {evaluation.project}"}),
-        str(_("A project self-evaluation waits for your review.")),
-    )
+    workflow.transition(machine=PROJECT_EVALUATION, obj=evaluation, action="submit", actor=actor)
     return evaluation
 
 
-@transaction.atomic
-def project_evaluation_approve(
-    *, evaluation: ProjectEvaluation, actor, comment: str = ""
-) -> ProjectEvaluation:
-    return _review(
-        ProjectEvaluation,
-        evaluation.pk,
-        action="approve",
-        actor=actor,
-        comment=comment,
-        unit_of=_project_unit,
-    )
+def project_evaluation_approve(*, evaluation: ProjectEvaluation, actor, comment: str = "") -> ProjectEvaluation:
+    workflow.transition(machine=PROJECT_EVALUATION, obj=evaluation, action="approve", actor=actor, reason=comment)
+    return evaluation
 
 
-@transaction.atomic
 def project_evaluation_return(*, evaluation: ProjectEvaluation, actor, comment: str) -> ProjectEvaluation:
-    return _review(
-        ProjectEvaluation, evaluation.pk, action="return", actor=actor, comment=comment, unit_of=_project_unit
-    )
+    workflow.transition(machine=PROJECT_EVALUATION, obj=evaluation, action="return", actor=actor, reason=comment)
+    return evaluation
 
 
 # --- Department-wide self-evaluation: the 100-point rubric ---------------------------------
@@ -778,7 +609,7 @@ def department_evaluation_start(*, cycle: BudgetCycle, unit: Unit, actor) -> Dep
         defaults={"inputs": {"figures": department_prefill(cycle=cycle, unit=unit), "checklist": {}}},
     )
     if created:
-        _event(evaluation, action="start", actor=actor, to_state=evaluation.state)
+        workflow.start(machine=PROJECT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START)
     return evaluation
 
 
@@ -815,48 +646,21 @@ def department_problems(evaluation: DepartmentEvaluation) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
 def department_evaluation_submit(*, evaluation: DepartmentEvaluation, actor) -> DepartmentEvaluation:
-    evaluation = _locked(DepartmentEvaluation, evaluation.pk)
-    if not policy.can_submit_unit_performance(actor, evaluation.unit):
-        raise _deny()
-    errors = department_problems(evaluation)
-    if errors:
-        raise rubric.RubricInputError(errors)
-    _transition(evaluation, action="submit", actor=actor)
-    _notify_hq(
-        str(_("Department self-evaluation submitted: %(unit)s") % {"unit": evaluation.unit}),
-        str(_("A department-wide self-evaluation waits for your review.")),
-    )
+    workflow.transition(machine=DEPARTMENT_EVALUATION, obj=evaluation, action="submit", actor=actor)
     return evaluation
 
 
-@transaction.atomic
-def department_evaluation_approve(
-    *, evaluation: DepartmentEvaluation, actor, comment: str = ""
-) -> DepartmentEvaluation:
-    return _review(
-        DepartmentEvaluation,
-        evaluation.pk,
-        action="approve",
-        actor=actor,
-        comment=comment,
-        unit_of=lambda e: e.unit,
-    )
+def department_evaluation_approve(*, evaluation: DepartmentEvaluation, actor, comment: str = "") -> DepartmentEvaluation:
+    workflow.transition(machine=DEPARTMENT_EVALUATION, obj=evaluation, action="approve", actor=actor,
+                        reason=comment)  # fmt: skip
+    return evaluation
 
 
-@transaction.atomic
-def department_evaluation_return(
-    *, evaluation: DepartmentEvaluation, actor, comment: str
-) -> DepartmentEvaluation:
-    return _review(
-        DepartmentEvaluation,
-        evaluation.pk,
-        action="return",
-        actor=actor,
-        comment=comment,
-        unit_of=lambda e: e.unit,
-    )
+def department_evaluation_return(*, evaluation: DepartmentEvaluation, actor, comment: str) -> DepartmentEvaluation:
+    workflow.transition(machine=DEPARTMENT_EVALUATION, obj=evaluation, action="return", actor=actor,
+                        reason=comment)  # fmt: skip
+    return evaluation
 
 
 def parse_target_preview(text: str) -> dict[str, Any]:
@@ -874,3 +678,9 @@ def parse_target_preview(text: str) -> dict[str, Any]:
         "not_applicable": parsed.not_applicable,
         "needs_review": parsed.needs_review,
     }
+
+
+# The machines (performance/workflow.py), with the completeness checks above as their guards.
+MONITORING = monitoring_machine(monitoring_problems)
+PROJECT_EVALUATION = project_evaluation_machine(evaluation_problems)
+DEPARTMENT_EVALUATION = department_evaluation_machine(department_problems, rubric.RubricInputError)

@@ -17,9 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from approvals import policy
-from budgets.errors import BusinessRuleError
-from budgets.models import BudgetCycle, Project, Unit
+from budgets.models import BudgetCycle, Project
+from core import policy
+from core.errors import BusinessRuleError
+from core.models import EventType, Unit
 
 from . import exports, rubric, selectors, services
 from .forms import (
@@ -253,7 +254,7 @@ def project_targets(request: HttpRequest, year: int, unit_code: str, pk: int) ->
             "indicators": indicators,
             "problems": selectors.problems_of_project(project),
             "formset": formset,
-            "events": selectors.events_of(project).filter(action="targets_saved"),
+            "events": selectors.events_of(project).filter(type=EventType.TARGETS_SAVED),
         },
     )
 

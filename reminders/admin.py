@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from approvals.policy import visible_units
+from core.policy import visible_units
 
-from .models import DigestPreference, ReminderLog, ReminderMessage, ReminderPolicy
+from .models import ReminderLog, ReminderPolicy
 
 
 @admin.register(ReminderPolicy)
@@ -29,18 +29,3 @@ class ReminderLogAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(unit__in=visible_units(request.user))
-
-
-@admin.register(ReminderMessage)
-class ReminderMessageAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "email", "subject", "is_digest", "status", "attempts", "sent_at"]
-    list_filter = ["status", "is_digest"]
-    search_fields = ["email", "subject"]
-    exclude = ["claim_token"]
-
-
-@admin.register(DigestPreference)
-class DigestPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "daily_digest"]
-    list_filter = ["daily_digest"]
-    search_fields = ["user__username"]

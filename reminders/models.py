@@ -1,6 +1,6 @@
-"""Deadline reminders (issue #5): the policy per deadline kind, the reminder log (one row per person,
-deadline, unit and step: the unique key that makes each reminder go out once), the outbox of
-emails, and each user's digest preference.
+"""Deadline reminders (issue #5): the policy per deadline kind and the reminder log (one row per
+person, deadline, unit and step: the unique key that makes each reminder go out once). The emails
+go through the one outbox (``core.mail``), the digest preference is on the membership.
 
 Exactly once: the scan *records* who is due which reminder before anything is sent (a unique
 row, so a second scan adds nothing); a message goes out only after its row has been switched to
@@ -14,7 +14,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import CycleDeadline, DeadlineKind, Unit
+from budgets.models import CycleDeadline, DeadlineKind
+from core.models import OutboxMessage, Unit
 
 
 class ReminderPolicy(models.Model):
@@ -56,59 +57,6 @@ class ReminderPolicy(models.Model):
         return sorted({int(part) for part in self.days_before.split(",") if part.strip()}, reverse=True)
 
 
-class DigestPreference(models.Model):
-    """A user who prefers one email a day collecting their reminders."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
-    )
-    daily_digest = models.BooleanField(_("one digest email a day"), default=False)
-
-    class Meta:
-        verbose_name = _("reminder preference")
-        verbose_name_plural = _("reminder preferences")
-
-    def __str__(self) -> str:
-        return f"{self.user} {'digest' if self.daily_digest else 'each'}"
-
-
-class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed, will retry")
-
-
-class ReminderMessage(models.Model):
-    """The outbox: one email, rendered when it was recorded, sent at most once."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_messages"
-    )
-    email = models.EmailField(_("address"))
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("body"))
-    is_digest = models.BooleanField(_("digest"), default=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    claim_token = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
-        verbose_name = _("reminder email")
-        verbose_name_plural = _("reminder emails")
-
-    def __str__(self) -> str:
-        return f"{self.email} {self.subject}"
-
-
 class ReminderLog(models.Model):
     """One reminder due to one person for one deadline, unit and step. Unique: recorded once."""
 
@@ -124,7 +72,7 @@ class ReminderLog(models.Model):
     due_date = models.DateField(_("due date"))
     days_left = models.IntegerField(_("days left"), help_text=_("Negative when overdue."))
     message = models.ForeignKey(
-        ReminderMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+        OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -1,89 +1,98 @@
-"""Who still owes a deadline, and who hears about it when it is late: a registry per deadline kind.
+"""Who still owes a deadline, and who hears about it when it is late, by the workflow states.
 
-The approval workflow registers its own functions for preparation, review and publication
-(approvals/owing.py, from ApprovalsConfig.ready), in the form
+- Preparation: units whose own submission or any project request has not reached HQ yet
+  (draft, with the branch head, returned) owe it, through their preparers and heads.
+- HQ review: HQ's reviewers and approvers owe it while anything waits at HQ.
+- Publication: the approvers owe it while anything approved is not yet published.
+- Mid-year monitoring and self-evaluation: every unit with a budget in the cycle, through its
+  preparers and heads.
+- The informational dates (monitoring data as of, monitoring opens): nobody.
 
-    from reminders.owing import register_owing
-
-    register_owing(DeadlineKind.PREPARATION, lambda deadline: {unit: [users…] for units not yet submitted})
-
-A function takes the ``CycleDeadline`` and returns ``{unit: [users who owe it]}``; returning an
-empty dict means nobody owes it any more and no reminder goes out. The defaults below apply to
-the kinds nobody has registered for:
-
-- unit-level deadlines (preparation, mid-year monitoring, self-evaluation): every unit with a
-  budget in the cycle owes it, through its members with the roles branch_preparer and branch_head;
-- HQ deadlines (review, publication): HQ's reviewers and approvers owe it;
-- the informational dates (monitoring data as of, monitoring opens): nobody.
-
-Escalation goes to the unit's branch_head, then to HQ (hq_reviewer, hq_approver).
+Escalation goes to the unit's heads, then to HQ's reviewers and approvers. Every address comes
+from the one recipient query (``core.mail.recipients``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 
-from django.contrib.auth import get_user_model
+from django.db.models import Q
 
-from approvals.models import Membership
-from approvals.roles import Role
-from budgets.models import CycleDeadline, DeadlineKind, Unit, UnitKind
+from budgets.models import CycleDeadline, DeadlineKind
+from budgets.states import AT_HQ, AT_THE_UNIT, State
+from core.mail import recipients
+from core.models import Unit, UnitKind
+from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
 
 Owing = Callable[[CycleDeadline], dict[Unit, list]]
 
-UNIT_ROLES = (Role.BRANCH_PREPARER, Role.BRANCH_HEAD)
-HQ_ROLES = (Role.HQ_REVIEWER, Role.HQ_APPROVER)
+
+def _with_address(users) -> list:
+    return [user for user in users if user.email]
 
 
-def members(units, roles) -> dict[Unit, list]:
-    result: dict[Unit, list] = defaultdict(list)
-    memberships = (
-        Membership.objects.filter(unit__in=units, role__in=roles, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user", "unit")
-        .order_by("unit__sort_order", "user__username")
+def unit_staff(units) -> dict[Unit, list]:
+    result = {}
+    for unit in units:
+        users = _with_address(recipients(roles=UNIT_STAFF_ROLES, unit_id=unit.pk))
+        if users:
+            result[unit] = users
+    return result
+
+
+def _hq(roles) -> dict[Unit, list]:
+    hq = Unit.objects.filter(kind=UnitKind.HQ).first()
+    users = _with_address(recipients(roles=roles))
+    return {hq: users} if hq and users else {}
+
+
+def _items_in(cycle, states) -> Q:
+    return Q(budgets__cycle=cycle, budgets__state__in=states) | Q(
+        budgets__cycle=cycle, budgets__projects__state__in=states
     )
-    for membership in memberships:
-        result[membership.unit].append(membership.user)
-    return dict(result)
+
+
+def units_still_preparing(deadline: CycleDeadline) -> dict[Unit, list]:
+    return unit_staff(Unit.objects.filter(_items_in(deadline.cycle, AT_THE_UNIT), is_active=True).distinct())
 
 
 def units_of_cycle(deadline: CycleDeadline) -> dict[Unit, list]:
-    units = Unit.objects.filter(budgets__cycle=deadline.cycle, is_active=True)
-    return members(units, UNIT_ROLES)
+    return unit_staff(Unit.objects.filter(budgets__cycle=deadline.cycle, is_active=True))
 
 
-def hq_owes(deadline: CycleDeadline) -> dict[Unit, list]:
-    return members(Unit.objects.filter(kind=UnitKind.HQ), HQ_ROLES)
+def hq_while_items_wait(deadline: CycleDeadline) -> dict[Unit, list]:
+    if not Unit.objects.filter(_items_in(deadline.cycle, AT_HQ)).exists():
+        return {}
+    return _hq(HQ_DECIDER_ROLES)
+
+
+def approvers_until_published(deadline: CycleDeadline) -> dict[Unit, list]:
+    if not Unit.objects.filter(_items_in(deadline.cycle, [State.APPROVED])).exists():
+        return {}
+    return _hq({Role.HQ_APPROVER})
 
 
 def nobody(deadline: CycleDeadline) -> dict[Unit, list]:
     return {}
 
 
-_REGISTRY: dict[str, Owing] = {
-    DeadlineKind.PREPARATION: units_of_cycle,
+OWING: dict[str, Owing] = {
+    DeadlineKind.PREPARATION: units_still_preparing,
+    DeadlineKind.REVIEW: hq_while_items_wait,
+    DeadlineKind.PUBLICATION: approvers_until_published,
     DeadlineKind.MONITORING_DUE: units_of_cycle,
     DeadlineKind.SELF_EVALUATION_DUE: units_of_cycle,
-    DeadlineKind.REVIEW: hq_owes,
-    DeadlineKind.PUBLICATION: hq_owes,
     DeadlineKind.MONITORING_DATA_AS_OF: nobody,
     DeadlineKind.MONITORING_OPEN: nobody,
 }
 
 
-def register_owing(kind: str, owing: Owing) -> None:
-    _REGISTRY[kind] = owing
-
-
 def owing(deadline: CycleDeadline) -> dict[Unit, list]:
-    return _REGISTRY.get(deadline.kind, nobody)(deadline)
+    return OWING[deadline.kind](deadline)
 
 
 def escalation_recipients(level: str, unit: Unit) -> list:
     """``head``: the unit's heads; ``hq``: HQ reviewers and approvers."""
     if level == "head":
-        return members([unit], [Role.BRANCH_HEAD]).get(unit, [])
-    users = get_user_model().objects.filter(membership__role__in=HQ_ROLES, is_active=True).exclude(email="")
-    return list(users.order_by("username"))
+        return _with_address(recipients(roles={Role.BRANCH_HEAD}, unit_id=unit.pk))
+    return _with_address(recipients(roles=HQ_DECIDER_ROLES))

@@ -3,9 +3,9 @@ else only the reminders of the units they may see."""
 
 from django.db.models import QuerySet
 
-from approvals.policy import visible_units
+from core.policy import membership_of, visible_units
 
-from .models import DigestPreference, ReminderLog
+from .models import ReminderLog
 
 
 def reminder_log(
@@ -28,4 +28,5 @@ def reminders_of(user) -> QuerySet[ReminderLog]:
 
 
 def digest_preference(user) -> bool:
-    return DigestPreference.objects.filter(user=user, daily_digest=True).exists()
+    membership = membership_of(user)
+    return bool(membership and membership.daily_digest)

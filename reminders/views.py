@@ -7,18 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from approvals.policy import visible_units
 from budgets.models import DeadlineKind
+from core.policy import visible_units
+from core.services import digest_preference_set
 
 from . import selectors
 from .selectors import digest_preference, reminders_of
-from .services import preference_set
 
 
 @login_required
 def my_reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        preference_set(user=request.user, daily_digest=request.POST.get("daily_digest") == "on")
+        digest_preference_set(user=request.user, daily_digest=request.POST.get("daily_digest") == "on")
         messages.success(request, _("Your reminder preference is saved."))
         return redirect("reminders:mine")
     page = Paginator(reminders_of(request.user), 50).get_page(request.GET.get("page"))

@@ -46,7 +46,6 @@ def main() -> None:
     from django.test import Client
 
     from budgets.consistency import check_cycle
-    from budgets.demo import demo_load
     from budgets.models import (
         BasicExpenditureLine,
         BudgetCycle,
@@ -55,10 +54,11 @@ def main() -> None:
         ProcurementItem,
         ProcurementLine,
         Project,
-        Unit,
         UnitBudget,
     )
     from budgets.selectors import budgets_with_totals
+    from core.models import Unit
+    from demo.loader import demo_load
 
     call_command("migrate", verbosity=0)
     demo_load()

@@ -44,8 +44,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from budgets.demo import demo_load
-    from budgets.models import BudgetCycle, CatalogueVersion, CycleState, Project, Unit, UnitBudget
+    from budgets.models import BudgetCycle, CatalogueVersion, CycleState, Project, UnitBudget
+    from core.models import Unit
+    from demo.loader import demo_load
     from performance import rubric
     from performance.models import (
         Indicator,

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from budgets.demo import demo_is_loaded, demo_load
 from budgets.models import BudgetCycle
+from demo.loader import demo_is_loaded, demo_load
 
 
 @pytest.fixture(scope="session")

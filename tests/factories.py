@@ -5,20 +5,20 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from approvals.models import Membership
-from approvals.roles import Role
 from budgets import models
+from core.models import Membership, Unit, UnitKind
+from core.roles import Role
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Unit
+        model = Unit
         django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"unit{n}")
     name = factory.Sequence(lambda n: f"测试分局{n}")
     short_name = factory.LazyAttribute(lambda o: o.name)
-    kind = models.UnitKind.BRANCH
+    kind = UnitKind.BRANCH
     sort_order = factory.Sequence(lambda n: 100 + n)
 
 
@@ -60,7 +60,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw")
 
 
-def user_with_role(role: Role, unit: models.Unit, **kwargs):
+def user_with_role(role: Role, unit: Unit, **kwargs):
     user = UserFactory(**kwargs)
     Membership.objects.update_or_create(user=user, defaults={"unit": unit, "role": role})
     return user

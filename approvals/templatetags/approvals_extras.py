@@ -1,6 +1,7 @@
 from django import template
 
-from approvals.roles import Role
+from core.models import EventType
+from core.roles import Role
 
 register = template.Library()
 
@@ -45,14 +46,6 @@ def target_label(target: str) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    from django.utils.translation import gettext as _
-
-    from approvals.workflow import Action
-
-    if action in Action.values:
-        return Action(action).label
-    return {
-        "adjustment_request": _("Adjustment requested"),
-        "adjustment_approve": _("Adjustment approved"),
-        "adjustment_reject": _("Adjustment rejected"),
-    }.get(action, action)
+    if action in EventType.values:
+        return EventType(action).label
+    return action

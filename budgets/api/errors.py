@@ -4,7 +4,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from budgets.errors import BusinessRuleError
+from core.errors import BusinessRuleError
 
 
 def exception_handler(exc, context):

@@ -9,9 +9,9 @@ from budgets.models import (
     ProcurementItem,
     Project,
     ProjectSubItem,
-    Unit,
     UnitBudget,
 )
+from core.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):

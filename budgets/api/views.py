@@ -3,7 +3,6 @@
 import django_filters
 from rest_framework import viewsets
 
-from approvals.policy import visible_units
 from budgets.models import (
     BudgetCycle,
     EconomicCode,
@@ -14,6 +13,7 @@ from budgets.models import (
     UnitBudget,
 )
 from budgets.selectors import budgets_with_totals, projects_for_units
+from core.policy import visible_units
 
 from . import serializers
 from .workflow import TransitionMixin

@@ -8,8 +8,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from approvals import policy, services
-from approvals.workflow import Action
+from budgets import services
+from budgets.workflow import PROJECT_REQUEST, machine_of
+from core.workflow import CommentInput
 
 
 class CommentSerializer(serializers.Serializer):
@@ -18,7 +19,7 @@ class CommentSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=Action.choices)
+    action = serializers.ChoiceField(choices=[(a, t.label) for a, t in PROJECT_REQUEST.transitions.items()])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     comments = CommentSerializer(many=True, required=False, default=list)
     fiscal_amount = serializers.DecimalField(
@@ -53,7 +54,7 @@ class TransitionMixin:
             action=values["action"],
             actor=request.user,
             reason=values["reason"],
-            comments=[services.CommentInput(c["target"], c["text"]) for c in values["comments"]],
+            comments=[CommentInput(c["target"], c["text"]) for c in values["comments"]],
             fiscal_amount=values.get("fiscal_amount"),
             other_amount=values.get("other_amount"),
         )
@@ -64,4 +65,4 @@ class TransitionMixin:
     def actions(self, request, pk=None, **kwargs):
         """The actions the caller may take on this item now."""
         item = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response([t.action for t in policy.allowed_transitions(request.user, item)])
+        return Response([t.action for t in machine_of(item).allowed(request.user, item)])

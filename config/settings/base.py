@@ -26,11 +26,13 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "simple_history",
+    "core",
     "budgets",
     "performance",
     "approvals",
     "disclosure",
     "reminders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -60,7 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "approvals.context_processors.membership",
+                "core.context_processors.membership",
             ],
         },
     },
@@ -158,8 +160,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "budget@sbj.sz.example")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# How long a worker may hold an outbox message it claimed before another may take it over.
+MAIL_SEND_LEASE_SECONDS = env_int("MAIL_SEND_LEASE_SECONDS", 300)
 # The address links in emails (reminders, finished exports) point to.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -174,7 +176,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-AUTHENTICATION_BACKENDS = ["approvals.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["core.backends.RoleBackend"]
 
 # History is an audit trail: nobody may revert an item to an old version from the admin, which
 # would bypass the workflow and its locks.

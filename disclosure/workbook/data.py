@@ -26,9 +26,9 @@ from budgets.models import (
     ProjectFunctionalPart,
     ProjectSubItem,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
+from core.models import Unit
 
 DEFAULT_DEPARTMENT_NAME = "深圳市社会保险基金管理局"
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from budgets.models import BudgetCycle, Project, Unit
+from budgets.models import BudgetCycle, Project
+from core.models import Unit
 
 
 class PerformanceSource(Protocol):

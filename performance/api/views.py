@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import policy
 from budgets.models import BudgetCycle, Project
+from core import policy
 
 from .. import rubric, selectors, services
 from ..models import (

@@ -7,6 +7,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.models import EventType
+from performance.models import ChangeState, ReportState
+
 register = template.Library()
 
 LIGHTS = {
@@ -89,29 +92,13 @@ def expected(value) -> str:
     return number(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-ACTIONS = {
-    "open": _("opened"),
-    "start": _("started"),
-    "submit": _("submitted"),
-    "approve": _("approved"),
-    "return": _("returned"),
-    "request": _("requested"),
-    "approved": _("approved"),
-    "rejected": _("rejected"),
-    "targets_saved": _("targets saved"),
-    "import": _("imported"),
-}
-
-
 @register.filter
 def action_label(value) -> str:
-    return ACTIONS.get(value, value)
+    return EventType(value).label if value in EventType.values else value
 
 
 @register.filter
 def state_label(value) -> str:
-    from performance.models import ChangeState, ReportState
-
     for choices in (ReportState, ChangeState):
         if value in choices.values:
             return choices(value).label

@@ -19,21 +19,14 @@ def create(apps, schema_editor):
     morning, _ = crontab.objects.get_or_create(
         minute="0", hour="8", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
     )
-    afternoon, _ = crontab.objects.get_or_create(
-        minute="30", hour="17", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
-    )
     task.objects.get_or_create(
         name="Deadline reminders: daily scan",
         defaults={"task": "reminders.scan", "crontab": morning, "description": "Records and sends the reminders due today."},
     )
-    task.objects.get_or_create(
-        name="Deadline reminders: daily digest",
-        defaults={"task": "reminders.digest", "crontab": afternoon, "description": "One email per user who chose the digest."},
-    )
 
 
 def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task__in=["reminders.scan", "reminders.digest"]).delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task="reminders.scan").delete()
 
 
 class Migration(migrations.Migration):

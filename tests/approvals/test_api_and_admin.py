@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from approvals.models import WorkflowEvent
 from approvals.services import item_transition
-from approvals.workflow import State
+from budgets.states import State
 
 from .conftest import user
 

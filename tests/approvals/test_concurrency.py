@@ -8,9 +8,9 @@ from django.db import connection, connections
 
 from approvals.models import WorkflowEvent
 from approvals.services import item_transition
-from budgets.errors import BusinessRuleError
 from budgets.models import Project, UnitBudget
 from budgets.services import project_create, project_update
+from core.errors import BusinessRuleError
 
 from .conftest import complete_project_data, new_project, user
 
@@ -57,8 +57,8 @@ def recommended(demo):
 
 
 def test_two_approvers_at_once_make_exactly_one_transition(recommended):
-    from approvals.roles import Role
-    from budgets.models import Unit
+    from core.models import Unit
+    from core.roles import Role
     from tests.factories import user_with_role
 
     second_approver = user_with_role(Role.HQ_APPROVER, Unit.objects.get(code="hq"), username="approver2")

@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from approvals.policy import can_view_bureau, can_view_unit, role_of, visible_units
-from approvals.roles import Role
-from budgets.models import Unit
+from core.models import Unit
+from core.policy import can_view_bureau, can_view_unit, role_of, visible_units
+from core.roles import Role
 from tests.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from approvals import checks
 from approvals.models import AdjustmentState, Notification, ReviewComment, WorkflowEvent
 from approvals.selectors import adjustment_rates, changes_since_hq_saw, field_history, open_comments
 from approvals.services import CommentInput, adjustment_decide, adjustment_request, item_transition
-from approvals.workflow import State
-from budgets.errors import BusinessRuleError
 from budgets.models import Project
 from budgets.services import project_update
+from budgets.states import State
+from core.errors import BusinessRuleError
 
 from .conftest import complete_project_data, user
 
@@ -201,7 +201,7 @@ def test_adjustment_rate_per_unit_and_bureau(draft_project):
     adjustment = adjustment_request(project=draft_project, actor=user("baoan_head"),
                                     fiscal_amount=Decimal("400000"), other_amount=Decimal("0"), reason="压减")  # fmt: skip
     adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
-    from budgets.models import Unit
+    from core.models import Unit
 
     rates, bureau = adjustment_rates(cycle=draft_project.budget.cycle, units=Unit.objects.all())
     # The 2021 budgets hold this one project: adjusted 400,000, initial 600,000.

@@ -4,8 +4,9 @@ a bad file and reads its errors by row and column."""
 import openpyxl
 import pytest
 
-from budgets.models import BudgetCycle, Project, Unit, UnitBudget
+from budgets.models import BudgetCycle, Project, UnitBudget
 from config.celery import app as celery_app
+from core.models import Unit
 from disclosure.template import build_template
 
 from .conftest import log_in

@@ -113,7 +113,7 @@ def test_august_checkpoint_to_self_evaluation(live_server, demo, page, shot):
 
 
 def test_branch_enters_targets_with_live_checks(live_server, demo, page, shot):
-    from budgets.models import Unit
+    from core.models import Unit
     from tests.factories import BudgetFactory, CycleFactory, ProjectFactory
 
     budget = BudgetFactory(cycle=CycleFactory(year=2031), unit=Unit.objects.get(code="baoan"))
@@ -154,7 +154,7 @@ def test_branch_enters_targets_with_live_checks(live_server, demo, page, shot):
 def test_hq_reads_a_department_rubric_report_and_xlsx(live_server, demo, page, shot):
     from django.contrib.auth import get_user_model
 
-    from budgets.models import Unit
+    from core.models import Unit
     from performance import services
     from tests.performance.test_rubric import INPUTS
 

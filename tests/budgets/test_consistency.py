@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from budgets.consistency import check_cycle, printed
-from budgets.models import BudgetCycle, CatalogueVersion, PublishedFigure, Unit
+from budgets.models import BudgetCycle, CatalogueVersion, PublishedFigure
+from core.models import Unit
 from tests.factories import BudgetFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

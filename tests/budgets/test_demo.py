@@ -9,9 +9,6 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from approvals.models import Membership
-from approvals.roles import Role
-from budgets.demo import demo_load
 from budgets.models import (
     BasicExpenditureLine,
     ProcurementLine,
@@ -20,11 +17,13 @@ from budgets.models import (
     PublishedFigure,
     StaffingFact,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
 from budgets.money import to_wan
 from budgets.selectors import budgets_with_totals, bureau_totals
+from core.models import Membership, Unit
+from core.roles import Role
+from demo.loader import demo_load
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[2] / "budgets" / "demo_data" / "2020"

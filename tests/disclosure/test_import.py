@@ -16,9 +16,9 @@ from budgets.models import (
     Project,
     ProjectSubItem,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
+from core.models import Unit
 from disclosure.exporting import build_workbook
 from disclosure.importing import import_workbook
 from disclosure.template import build_template

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budgets.models import Project, Unit, UnitBudget
+from budgets.models import Project, UnitBudget
+from core.models import Unit
 from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
 from disclosure.template import build_template
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from budgets.models import PublishedFigure, Unit
+from budgets.models import PublishedFigure
+from core.models import Unit
 from disclosure.exporting import build_workbook
 
 from .conftest import load, row_by_first, sheet_rows

@@ -14,9 +14,9 @@ from budgets.models import (
     FundingSource,
     Project,
     ThreePublicExpense,
-    Unit,
     UnitBudget,
 )
+from core.models import Unit
 from disclosure.exporting import build_workbook
 
 from .conftest import load, row_by_first, sheet_rows

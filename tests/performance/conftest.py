@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from budgets.models import Project, Unit
+from budgets.models import Project
+from core.models import Unit
 from performance import services
 from performance.models import MonitoringRound
 from tests.factories import BudgetFactory, CycleFactory, ProjectFactory

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db.models import Sum
 
-from budgets.demo import demo_load
+from demo.loader import demo_load
 from performance.models import DepartmentTarget, DepartmentTask, Indicator, Level1, Level2
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from budgets.errors import BusinessRuleError
-from budgets.models import Unit
+from core.errors import BusinessRuleError
+from core.models import Unit
 from performance import services
 from performance.models import DepartmentEvaluation, Progress, ReportState
 from performance.rubric import RubricInputError

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from budgets.errors import BusinessRuleError
 from budgets.models import Project
+from core.errors import BusinessRuleError
 from performance import services
 from performance.models import (
     ChangeState,

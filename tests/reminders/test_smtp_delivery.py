@@ -4,8 +4,8 @@ import socket
 
 import pytest
 from django.core.mail import get_connection
-
 from reminders.delivery import claim, send_one
+
 from reminders.models import MessageStatus, ReminderMessage
 from tests.factories import UserFactory
 

@@ -29,8 +29,9 @@ SETUP = """
 import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from approvals.models import Membership
-from budgets.models import BudgetCycle, CycleDeadline, Unit
+from core.models import Membership
+from budgets.models import BudgetCycle, CycleDeadline
+from core.models import Unit
 cycle = BudgetCycle.objects.get(year=2021)  # in preparation: every unit owes it
 CycleDeadline.objects.filter(cycle=cycle).update(due_date=datetime.date(2000, 1, 1))
 CycleDeadline.objects.filter(cycle=cycle, kind="preparation").update(

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budgets.models import BudgetCycle, Unit
+from budgets.models import BudgetCycle
+from core.models import Unit
 from disclosure.exporting import build_workbook
 
 

@@ -1,0 +1,148 @@
+"""Sending one outbox message at most once, even when two workers try or one dies mid-way.
+
+1. *Claim*: an atomic conditional UPDATE moves the row from pending (or failed, or a claim that
+   is stale or our own — a redelivered task keeps its id) to ``sending`` and bumps ``attempts``.
+2. Over SMTP: MAIL, RCPT, DATA and the whole message, *but not* the final ``.``.
+3. *Commit*: an UPDATE that succeeds only if the row is still ours (``sending`` with our
+   attempt number) marks it ``sent``; it commits on its own (autocommit).
+4. Only then the final ``.`` goes to the server, which accepts the message.
+
+A worker killed before step 3 never sent the ``.``: the server drops the half transaction and
+the message is sent again later. Killed after it, the message is marked sent and the ``.`` is
+the next bytes written. A second worker that took the message over makes step 3 fail for the
+first, which then drops its connection without the ``.``. The one window left is between the
+commit and writing five bytes to a local socket.
+
+For other email backends (console, locmem in tests) the commit comes first, then the send.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import MessageStatus, OutboxMessage
+
+MAX_ATTEMPTS = 5
+
+
+def lease_seconds() -> int:
+    return int(settings.MAIL_SEND_LEASE_SECONDS)
+
+
+class Abandoned(Exception):
+    """Another worker owns the message now; this attempt stops without sending."""
+
+
+def claim(message_id: int, token: str) -> int | None:
+    """Take the message for sending; returns the attempt number, or None if it is not ours."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=lease_seconds())
+    claimable = (
+        Q(status=MessageStatus.PENDING)
+        | Q(status=MessageStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+        | Q(status=MessageStatus.SENDING, claim_token=token)
+        | Q(status=MessageStatus.SENDING, claimed_at__lt=stale)
+    )
+    updated = OutboxMessage.objects.filter(claimable, pk=message_id).update(
+        status=MessageStatus.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not updated:
+        return None
+    return OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
+
+
+def mark_sent(message_id: int, attempt: int) -> bool:
+    return bool(
+        OutboxMessage.objects.filter(pk=message_id, status=MessageStatus.SENDING, attempts=attempt).update(
+            status=MessageStatus.SENT, sent_at=timezone.now(), error=""
+        )
+    )
+
+
+def mark_failed(message_id: int, attempt: int, error: str) -> None:
+    """A failed attempt is retried by the sweep until MAX_ATTEMPTS; then the message stays
+    ``gave_up``, listed for the administrators in the admin's outbox."""
+    status = MessageStatus.GAVE_UP if attempt >= MAX_ATTEMPTS else MessageStatus.FAILED
+    OutboxMessage.objects.filter(pk=message_id, attempts=attempt).exclude(status=MessageStatus.SENT).update(
+        status=status, error=error[:2000]
+    )
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+def smtp_send_after_commit(backend: SMTPBackend, email: EmailMessage, commit: Callable[[], bool]) -> None:
+    """Steps 2-4 over an open SMTP connection."""
+    if backend.connection is None:
+        backend.open()
+    connection = backend.connection
+    encoding = email.encoding or settings.DEFAULT_CHARSET
+    sender = sanitize_address(email.from_email, encoding)
+    recipients = [sanitize_address(address, encoding) for address in email.recipients()]
+    data = email.message().as_bytes(linesep="\r\n")
+    connection.ehlo_or_helo_if_needed()
+    code, reply = connection.mail(sender)
+    if code != 250:
+        connection.rset()
+        raise RuntimeError(f"MAIL FROM refused: {code} {reply!r}")
+    for recipient in recipients:
+        code, reply = connection.rcpt(recipient)
+        if code not in (250, 251):
+            connection.rset()
+            raise RuntimeError(f"RCPT TO {recipient} refused: {code} {reply!r}")
+    code, reply = connection.docmd("data")
+    if code != 354:
+        connection.rset()
+        raise RuntimeError(f"DATA refused: {code} {reply!r}")
+    connection.send(_dot_stuffed(data))
+    if not commit():
+        # Dropping the connection in the middle of DATA makes the server discard the message.
+        connection.close()
+        backend.connection = None
+        raise Abandoned
+    connection.send(b".\r\n")
+    code, reply = connection.getreply()
+    if code != 250:
+        raise RuntimeError(f"message refused after DATA: {code} {reply!r}")
+
+
+def send_one(message: OutboxMessage, attempt: int, backend) -> bool:
+    """Send a claimed message; True when it went out in this attempt."""
+    email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.email])
+    committed = False
+
+    def commit() -> bool:
+        nonlocal committed
+        committed = mark_sent(message.pk, attempt)
+        return committed
+
+    try:
+        if isinstance(backend, SMTPBackend):
+            smtp_send_after_commit(backend, email, commit)
+        else:
+            if not commit():
+                return False
+            backend.send_messages([email])
+    except Abandoned:
+        return False
+    except Exception as exc:
+        if committed and isinstance(backend, SMTPBackend) and "refused after DATA" not in str(exc):
+            # The final "." was written: the server most likely has the message. Keep it sent.
+            OutboxMessage.objects.filter(pk=message.pk).update(error=str(exc)[:2000])
+            return True
+        mark_failed(message.pk, attempt, str(exc))
+        if isinstance(backend, SMTPBackend):
+            backend.close()
+        return False
+    return committed
