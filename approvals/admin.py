@@ -10,10 +10,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from budgets import history
 from budgets import services as budget_services
 from budgets.money import format_wan
 from core import policy
@@ -174,27 +176,26 @@ class ReviewQueueProjectAdmin(QueueAdmin):
 
     @admin.display(description=_("page"))
     def page_link(self, obj):
-        return format_html('<a href="{}">{}</a>', services.item_url(obj), _("open"))
+        url = reverse("budgets:project", args=[obj.budget.cycle.year, obj.budget.unit.code, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("open"))
 
     @admin.display(description=_("history and comments"))
     def history_html(self, obj):
-        rows = []
-        for e in selectors.events_of(obj):
-            comments = format_html("".join(
-                format_html("<div>· {}: {}</div>", c.target or "—", c.text) for c in e.comments.all()
-            ))  # fmt: skip
-            rows.append(
-                format_html(
-                    "<li>{} · {} · {} → {} {}{}</li>",
-                    e.created_at.strftime("%Y-%m-%d %H:%M"),
-                    e.actor,
-                    e.action,
-                    e.get_to_state_display(),
-                    e.comment,
-                    comments,
-                )
+        # User text (a reason, a comment) is an argument of format_html, never its format string:
+        # a reason with braces in it ("{x}") is text, not a placeholder.
+        rows = [
+            format_html(
+                "<li>{} · {} · {} → {} {}{}</li>",
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                e.actor,
+                e.action,
+                e.get_to_state_display(),
+                e.comment,
+                format_html_join("", "<div>· {}: {}</div>", ((c.target or "—", c.text) for c in e.comments.all())),
             )
-        return format_html("<ul>{}</ul>", format_html("".join(rows))) if rows else "—"
+            for e in history.events_of(obj)
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows))) if rows else "—"
 
     @admin.action(description=_("Cut the amount of the selected item (one at a time)"))
     def cut_selected(self, request, queryset):

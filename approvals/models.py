@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BasicExpenditureLine, MoneyField, Project, UnitBudget
+from budgets.models import BasicExpenditureLine, MoneyField, Project, UnitBudget, non_negative
 from core.policy import RestrictedManager
 
 
@@ -31,6 +31,12 @@ class AdjustmentRequest(models.Model):
     original_other_amount = MoneyField(_("original other funds"))
     adjusted_fiscal_amount = MoneyField(_("adjusted fiscal funds"))
     adjusted_other_amount = MoneyField(_("adjusted other funds"))
+    adjusted_sub_items = models.JSONField(
+        _("adjusted sub-items"),
+        default=dict,
+        blank=True,
+        help_text=_("Of an itemised project: the new amount of each sub-item, by its id, in yuan."),
+    )
     reason = models.TextField(_("reason"))
     state = models.CharField(
         _("state"), max_length=10, choices=AdjustmentState.choices, default=AdjustmentState.PENDING
@@ -64,7 +70,15 @@ class AdjustmentRequest(models.Model):
                 | models.Q(project__isnull=True, basic_line__isnull=False),
                 name="adjustment_of_a_project_or_a_basic_line",
             ),
+            *non_negative(
+                "adjustment",
+                "original_fiscal_amount",
+                "original_other_amount",
+                "adjusted_fiscal_amount",
+                "adjusted_other_amount",
+            ),
         ]
+        indexes = [models.Index(fields=["state", "requested_at"], name="adjustment_review_queue")]
         verbose_name = _("budget adjustment")
         verbose_name_plural = _("budget adjustments")
 
@@ -86,6 +100,17 @@ class AdjustmentRequest(models.Model):
     @property
     def delta(self) -> Decimal:
         return self.adjusted_amount - self.original_amount
+
+    def sub_item_amounts(self) -> dict[int, Decimal]:
+        """The adjusted amount of each sub-item, by its id (empty: the project is not itemised)."""
+        return {int(pk): Decimal(amount) for pk, amount in (self.adjusted_sub_items or {}).items()}
+
+    @property
+    def subject_initial_amount(self) -> Decimal:
+        """年初预算 of the item adjusted: its amount before every approved adjustment."""
+        from .selectors import initial_amount
+
+        return initial_amount(self.subject)
 
 
 class ReviewQueueProject(Project):

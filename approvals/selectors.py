@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
-from budgets.models import ZERO, BudgetCycle, Project, UnitBudget
+from budgets.models import ZERO, BasicExpenditureLine, BudgetCycle, Project, UnitBudget
 from budgets.selectors import budgets_with_totals
-from budgets.snapshots import diff, snapshot
-from budgets.states import AT_HQ, NEXT_ACTORS, STAGES, State
-from core import events, policy
-from core.models import Event, EventComment, EventType
+from budgets.states import NEXT_ACTORS, STAGES, State
+from core import policy
+from core.models import Event, EventType
 from core.roles import Role
 
 from .models import AdjustmentRequest, AdjustmentState
@@ -50,71 +49,6 @@ def pending_adjustments(user) -> QuerySet[AdjustmentRequest]:
     qs = AdjustmentRequest.objects.restrict(user).filter(state=AdjustmentState.PENDING)
     return qs.select_related("project", "basic_line__functional_code", "budget__unit", "budget__cycle",
                              "requested_by")  # fmt: skip
-
-
-def events_of(item) -> QuerySet[Event]:
-    return events.events_of(item).prefetch_related("comments")
-
-
-def comments_of(item) -> QuerySet[EventComment]:
-    return EventComment.objects.filter(
-        event__content_type=ContentType.objects.get_for_model(item), event__object_id=item.pk
-    ).select_related("author", "event")
-
-
-def open_comments(item) -> list[EventComment]:
-    """The comments of the latest return, which the preparer is answering now."""
-    last_return = events_of(item).filter(type=EventType.RETURN).first()
-    return list(last_return.comments.all()) if last_return else []
-
-
-def last_seen_by_hq(item) -> Event | None:
-    return events_of(item).filter(type=EventType.SIGN_OFF).first()
-
-
-HQ_SIDE = AT_HQ
-
-
-def changes_since_hq_saw(item) -> list:
-    """While the unit works on it: what changed since HQ last saw it. Once it is back at HQ:
-    what this resubmission changed compared with the submission before."""
-    sign_offs = [e for e in events_of(item).filter(type=EventType.SIGN_OFF) if "snapshot" in e.data]
-    if item.state in HQ_SIDE:
-        if len(sign_offs) < 2:
-            return []
-        before, after = sign_offs[1].data["snapshot"], sign_offs[0].data["snapshot"]
-        return diff(before, after, model=type(item))
-    if not sign_offs:
-        return []
-    return diff(sign_offs[0].data["snapshot"], snapshot(item), model=type(item))
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    what: str
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def field_history(item) -> list[HistoryEntry]:
-    """Every saved change of the item's fields, with before and after (django-simple-history)."""
-    records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
-    entries = []
-    for previous, record in zip([None, *records], records, strict=False):
-        who = str(record.history_user) if record.history_user else "—"
-        if previous is None:
-            entries.append(HistoryEntry(record.history_date, who, "created"))
-            continue
-        delta = record.diff_against(previous)
-        changes = [
-            (str(type(item)._meta.get_field(c.field).verbose_name), str(c.old), str(c.new))
-            for c in delta.changes
-            if c.field not in ("version", "state_changed_at")
-        ]
-        if changes:
-            entries.append(HistoryEntry(record.history_date, who, "changed", changes))
-    return list(reversed(entries))
 
 
 # --- HQ dashboard ----------------------------------------------------------------------------
@@ -184,19 +118,97 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
     return Dashboard(cycle, STAGES, ordered, sorted(waiting.items()), oldest, timezone.now())
 
 
+# --- Initial (年初预算) and adjusted (调整后预算) amounts ------------------------------------------
+#
+# The adjusted amount is the item's amount as it stands (approval writes it, approvals/amounts.py).
+# The initial amount is never stored: it is today's amount minus the approved adjustments' deltas,
+# computed here and nowhere else. The original figures stay on each AdjustmentRequest.
+
+_DELTA = (
+    F("adjusted_fiscal_amount")
+    + F("adjusted_other_amount")
+    - F("original_fiscal_amount")
+    - F("original_other_amount")
+)
+
+
+def _approved_deltas(key: str, **filters) -> dict[int, Decimal]:
+    rows = (
+        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, **filters)
+        .values(key)
+        .annotate(delta=Sum(_DELTA))
+        .order_by()
+    )
+    return {row[key]: row["delta"] or ZERO for row in rows}
+
+
+def project_adjustment_deltas(project_ids) -> dict[int, Decimal]:
+    """By project id: the sum of its approved adjustments' deltas (absent: never adjusted)."""
+    return _approved_deltas("project", project__in=list(project_ids))
+
+
+def budget_adjustment_deltas(budget_ids) -> dict[int, Decimal]:
+    """By unit budget id: the sum of the deltas of every approved adjustment of its items."""
+    return _approved_deltas("budget", budget__in=list(budget_ids))
+
+
+def initial_amount(item: Project | BasicExpenditureLine) -> Decimal:
+    """年初预算 of a project or a basic line: the approved amount before any adjustment."""
+    if isinstance(item, Project):
+        return item.amount - project_adjustment_deltas([item.pk]).get(item.pk, ZERO)
+    delta = _approved_deltas("basic_line", basic_line=item.pk).get(item.pk, ZERO)
+    return item.amount - delta
+
+
+def initial_amounts(projects) -> dict[int, Decimal]:
+    """``initial_amount`` of many projects in one query, by project id."""
+    projects = list(projects)
+    deltas = project_adjustment_deltas(p.pk for p in projects)
+    return {p.pk: p.amount - deltas.get(p.pk, ZERO) for p in projects}
+
+
+def is_adjusted(item: Project | BasicExpenditureLine) -> bool:
+    return item.adjustments.filter(state=AdjustmentState.APPROVED).exists()
+
+
+@dataclass
+class BudgetAmounts:
+    """A unit's budget for the year: initial (年初预算) and adjusted (调整后预算) totals."""
+
+    budget: UnitBudget
+    initial: Decimal
+    adjusted: Decimal
+    adjustment_count: int
+
+    @property
+    def delta(self) -> Decimal:
+        return self.adjusted - self.initial
+
+    @property
+    def rate(self) -> Decimal | None:
+        """DOMAIN §8: abs(adjusted - initial) / adjusted."""
+        return (abs(self.delta) / self.adjusted) if self.adjusted else None
+
+
+def budget_amounts(budgets: QuerySet[UnitBudget]) -> list[BudgetAmounts]:
+    """Initial and adjusted totals of unit budgets, in two queries whatever their number."""
+    rows = list(budgets_with_totals(budgets))
+    deltas = budget_adjustment_deltas(b.pk for b in rows)
+    counts = Counter(
+        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, budget__in=rows).values_list(
+            "budget_id", flat=True
+        )
+    )
+    return [BudgetAmounts(b, b.total - deltas.get(b.pk, ZERO), b.total, counts.get(b.pk, 0)) for b in rows]
+
+
 def adjustment_rates(*, cycle: BudgetCycle, units) -> tuple[dict, Decimal | None]:
-    """DOMAIN §8: abs(adjusted - initial) / adjusted, per unit and bureau-wide. The initial
-    budget is today's minus the approved adjustments, so nothing is stored twice."""
-    deltas = defaultdict(lambda: ZERO)
-    for adj in AdjustmentRequest.objects.filter(budget__cycle=cycle, state=AdjustmentState.APPROVED):
-        deltas[adj.budget_id] += adj.delta
+    """DOMAIN §8: abs(adjusted - initial) / adjusted, per unit and bureau-wide (``budget_amounts``)."""
     rates = {}
     total_adjusted = total_delta = ZERO
-    for budget in budgets_with_totals(UnitBudget.objects.filter(cycle=cycle, unit__in=units)):
-        adjusted = budget.total
-        delta = deltas.get(budget.pk, ZERO)
-        total_adjusted += adjusted
-        total_delta += delta
-        rates[budget.unit_id] = (abs(delta) / adjusted) if adjusted else None
+    for amounts in budget_amounts(UnitBudget.objects.filter(cycle=cycle, unit__in=units)):
+        total_adjusted += amounts.adjusted
+        total_delta += amounts.delta
+        rates[amounts.budget.unit_id] = amounts.rate
     bureau = (abs(total_delta) / total_adjusted) if total_adjusted else None
     return rates, bureau

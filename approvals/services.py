@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from budgets.amounts import sub_item_amounts
 from budgets.models import ZERO, BasicExpenditureLine, Project
 from budgets.money import MAX_AMOUNT, parse_amount
 from core import policy, workflow
@@ -33,9 +34,12 @@ def amount_or_error(value) -> Decimal:
 
 
 def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, project: Project | None = None,
-                       basic_line: BasicExpenditureLine | None = None) -> AdjustmentRequest:  # fmt: skip
+                       basic_line: BasicExpenditureLine | None = None,
+                       sub_items: dict[int, Decimal] | None = None) -> AdjustmentRequest:  # fmt: skip
     """Ask to change an approved project's amounts, or one basic line of an approved unit
-    submission. Nothing changes until the HQ approver approves."""
+    submission. Nothing changes until the HQ approver approves. An itemised project's request
+    gives the new amount of each sub-item (``sub_items``: sub-item id → amount), adding up to
+    the new amount."""
     fiscal_amount = amount_or_error(fiscal_amount)
     other_amount = amount_or_error(other_amount)
     with transaction.atomic():
@@ -57,6 +61,12 @@ def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, 
             raise BusinessRuleError("no_change", _("The adjusted amount is the same as the current one."))
         if item.adjustments.filter(state=AdjustmentState.PENDING).exists():
             raise BusinessRuleError("pending", _("This item already has an adjustment waiting for approval."))
+        if isinstance(item, Project):
+            adjusted_sub_items = sub_item_amounts(item, sub_items, fiscal_amount + other_amount)
+        elif sub_items:
+            raise BusinessRuleError("sub_items", "基本支出没有明细，不能调整明细金额。")
+        else:
+            adjusted_sub_items = {}
         adjustment = AdjustmentRequest.objects.create(
             budget_id=item.budget_id,
             project=item if isinstance(item, Project) else None,
@@ -65,6 +75,7 @@ def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, 
             original_other_amount=original_other,
             adjusted_fiscal_amount=fiscal_amount,
             adjusted_other_amount=other_amount,
+            adjusted_sub_items=adjusted_sub_items,
             reason=reason.strip(),
             requested_by=actor,
         )

@@ -3,15 +3,18 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import policy
 from core.models import Unit
 from core.policy import visible_units
 
+from . import services as budget_services
 from .models import (
     AssetLine,
     BasicExpenditureLine,
     BudgetCycle,
     CatalogueVersion,
     CycleDeadline,
+    CycleState,
     EconomicCode,
     FunctionalCode,
     FundingSource,
@@ -27,28 +30,70 @@ from .models import (
     UnitBudget,
 )
 
+WORKFLOW_FIELDS = ("state", "state_changed_at", "version")
+
 
 class UnitScopedAdmin(SimpleHistoryAdmin):
-    """Admin lists only rows of units the user may see (approvals.policy), for any role; the
-    history of each row is one click away; an approved item cannot be changed here either."""
+    """A unit's data in the admin, held to the one policy (core.policy) like every other path:
+    lists show what the user may see; adding, changing and deleting a row is for whom
+    ``policy.can_change`` allows it (the unit's own preparer or head, while the item is a draft or
+    returned). The workflow's fields (state, version) are read-only: only the workflow and the
+    services move them."""
 
     unit_path = "budget__unit"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs.filter(**{f"{self.unit_path}__in": visible_units(request.user)})
+        return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
 
-    def _locked(self, obj) -> bool:
-        for holder in (obj, getattr(obj, "project", None), getattr(obj, "budget", None)):
-            if holder is not None and getattr(holder, "is_locked", False):
-                return True
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        names = {f.name for f in self.model._meta.get_fields()}
+        return [*super().get_readonly_fields(request, obj), *(f for f in WORKFLOW_FIELDS if f in names)]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policy.is_unit_staff(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and self._locked(obj))
+        if not super().has_change_permission(request, obj):
+            return False
+        return policy.can_change(request.user, obj) if obj is not None else policy.is_unit_staff(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and self._locked(obj))
+        if not super().has_delete_permission(request, obj):
+            return False
+        return policy.can_change(request.user, obj) if obj is not None else policy.is_unit_staff(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A row is added to, or moved to, only a budget or project the user may change.
+        related = db_field.related_model
+        if db_field.name in ("budget", "project") and hasattr(related, "access_unit_path"):
+            kwargs["queryset"] = policy.restrict(related.objects.all(), request.user, policy.CHANGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The last word, whatever the form let through: the row as it would be saved.
+        if not policy.can_change(request.user, obj):
+            raise PermissionDenied
+        if hasattr(obj, "version") and change:
+            obj.version += 1
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if not policy.can_change(request.user, obj):
+            raise PermissionDenied
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        for inline in formset.forms:
+            instance = inline.instance
+            if inline.has_changed() and not policy.can_change(request.user, instance):
+                raise PermissionDenied
+        super().save_formset(request, form, formset, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Old versions may be looked at, never saved back: that would bypass the workflow.
@@ -160,8 +205,19 @@ class BasicExpenditureLineAdmin(UnitScopedAdmin):
 
 
 class ProjectSubItemInline(admin.TabularInline):
+    """A project's sub-items, changed with it: the same rule as the project."""
+
     model = ProjectSubItem
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and obj is not None and policy.can_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and obj is not None and policy.can_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and obj is not None and policy.can_change(request.user, obj)
 
 
 @admin.register(Project)
@@ -171,6 +227,20 @@ class ProjectAdmin(UnitScopedAdmin):
     search_fields = ["name", "purpose", "annual_goal"]
     list_select_related = ["budget__unit", "budget__cycle", "category"]
     inlines = [ProjectSubItemInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "budget":
+            kwargs["queryset"] = policy.restrict(UnitBudget.objects.all(), request.user, policy.VIEW).filter(
+                cycle__state=CycleState.PREPARATION
+            )
+            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A new project request: the rule of the page (budgets.services.can_add_project).
+        if not change and not budget_services.can_add_project(request.user, obj.budget):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ProjectSubItem)

@@ -41,6 +41,20 @@ class MoneyField(models.DecimalField):
         return name, path, args, kwargs
 
 
+def non_negative(prefix: str, *fields: str, nullable: tuple[str, ...] = ()) -> list[models.CheckConstraint]:
+    """The database side of MoneyField's "never negative": one check per amount field, so that
+    a write that skips the validators (``QuerySet.update``, raw SQL, a bulk import) is refused too."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__gte": 0}) | Q(**{f"{name}__isnull": True})
+            if name in nullable
+            else Q(**{f"{name}__gte": 0}),
+            name=f"{prefix}_{name}_non_negative",
+        )
+        for name in (*fields, *nullable)
+    ]
+
+
 # --- Classification codes (data, loaded from fixtures) --------------------------------------
 
 
@@ -332,6 +346,7 @@ class StaffingFact(models.Model):
                 | Q(fixed_assets_original_value__isnull=True),
                 name="staffing_assets_in_use_within_total",
             ),
+            *non_negative("staffing", nullable=("fixed_assets_original_value", "fixed_assets_in_use_value")),
         ]
         verbose_name = _("staffing facts")
         verbose_name_plural = _("staffing facts")
@@ -380,6 +395,7 @@ class UnitBudget(WorkflowItem):
     class Meta:
         ordering = ["cycle", "unit__sort_order"]
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_budget_unique")]
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="unit_budget_review_queue")]
         verbose_name = _("unit budget")
         verbose_name_plural = _("unit budgets")
 
@@ -419,7 +435,8 @@ class BasicExpenditureLine(models.Model):
             models.CheckConstraint(
                 condition=Q(functional_code__isnull=False) | Q(economic_code__isnull=False),
                 name="basic_line_has_a_code",
-            )
+            ),
+            *non_negative("basic_line", "amount"),
         ]
         verbose_name = _("basic expenditure line")
         verbose_name_plural = _("basic expenditure lines")
@@ -509,7 +526,16 @@ class Project(WorkflowItem):
                 condition=Q(total_amount__gte=F("fiscal_amount") + F("other_amount")),
                 name="project_total_covers_this_year",
             ),
+            *non_negative(
+                "project",
+                "total_amount",
+                "fiscal_amount",
+                "other_amount",
+                "asset_purchase_amount",
+                nullable=("last_year_amount",),
+            ),
         ]
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="project_review_queue")]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
 
@@ -552,6 +578,7 @@ class ProjectSubItem(models.Model):
 
     class Meta:
         ordering = ["project", "sort_order", "id"]
+        constraints = non_negative("project_sub_item", "amount")
         verbose_name = _("project sub-item")
         verbose_name_plural = _("project sub-items")
 
@@ -583,7 +610,8 @@ class ProjectFunctionalPart(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["budget", "functional_code"], name="project_functional_part_unique"
-            )
+            ),
+            *non_negative("project_functional_part", "amount"),
         ]
         verbose_name = _("part of project spending under another functional code")
         verbose_name_plural = _("parts of project spending under another functional code")
@@ -627,6 +655,7 @@ class ProcurementLine(models.Model):
                 condition=Q(item__isnull=False) | Q(carried_over=True),
                 name="procurement_current_year_has_item",
             ),
+            *non_negative("procurement", "amount", "sme_amount", "small_micro_amount"),
         ]
         verbose_name = _("procurement line")
         verbose_name_plural = _("procurement lines")
@@ -653,7 +682,10 @@ class ThreePublicExpense(models.Model):
 
     class Meta:
         ordering = ["budget", "year"]
-        constraints = [models.UniqueConstraint(fields=["budget", "year"], name="three_public_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "year"], name="three_public_unique_year"),
+            *non_negative("three_public", "abroad", "reception", "vehicle_purchase", "vehicle_operation"),
+        ]
         verbose_name = _("three public expenses")
         verbose_name_plural = _("three public expenses")
 
@@ -690,7 +722,8 @@ class AssetLine(models.Model):
     class Meta:
         ordering = ["budget", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["budget", "category"], name="asset_line_unique_category")
+            models.UniqueConstraint(fields=["budget", "category"], name="asset_line_unique_category"),
+            *non_negative("asset_line", "planned_amount"),
         ]
         verbose_name = _("asset line")
         verbose_name_plural = _("asset lines")

@@ -13,6 +13,7 @@ from core.workflow import CommentInput
 
 from .fields import PROJECT_FIELDS
 from .models import (
+    ZERO,
     BudgetCycle,
     CycleDeadline,
     CycleState,
@@ -85,6 +86,21 @@ def _save_sub_items(*, project: Project, sub_items: list[dict], actor) -> None:
         sub.save()
 
 
+def _check_sub_items_sum(project: Project) -> None:
+    """Sub-items itemise the project's amount: saved with it, they add up to it (the same rule
+    as the pre-submission check, enforced when the sub-items are saved)."""
+    amounts = list(project.sub_items.values_list("amount", flat=True))
+    if not amounts:
+        return
+    total = sum(amounts, ZERO)
+    if total != project.amount:
+        raise BusinessRuleError(
+            "sub_items_sum",
+            _("The sub-items add up to %(sub)s yuan, the project to %(amount)s yuan.")
+            % {"sub": f"{total:,.2f}", "amount": f"{project.amount:,.2f}"},
+        )
+
+
 def can_add_project(user, budget: UnitBudget) -> bool:
     """New project requests: the unit's own preparer or head, while the cycle is prepared."""
     return policy.acts_for_unit(user, budget.unit_id, policy.UNIT_STAFF_ROLES) and (
@@ -106,7 +122,10 @@ def project_create(*, budget: UnitBudget, actor, data: dict, sub_items: list[dic
     project._history_user = actor
     project.full_clean(exclude=["budget"])
     project.save()
-    _save_sub_items(project=project, sub_items=list(sub_items), actor=actor)
+    sub_items = list(sub_items)
+    _save_sub_items(project=project, sub_items=sub_items, actor=actor)
+    if sub_items:
+        _check_sub_items_sum(project)
     return project
 
 
@@ -124,7 +143,10 @@ def project_update(
     project._history_user = actor
     project.full_clean(exclude=["budget"])
     project.save()
-    _save_sub_items(project=project, sub_items=list(sub_items), actor=actor)
+    sub_items = list(sub_items)
+    _save_sub_items(project=project, sub_items=sub_items, actor=actor)
+    if sub_items:
+        _check_sub_items_sum(project)
     return project
 
 
@@ -208,7 +230,8 @@ def budget_lines_save(
 
 
 def item_transition(*, item: UnitBudget | Project, action: str, actor, reason: str = "",
-                    comments: Iterable[CommentInput] = (), fiscal_amount=None, other_amount=None) -> Event:  # fmt: skip
+                    comments: Iterable[CommentInput] = (), fiscal_amount=None, other_amount=None,
+                    sub_items: dict | None = None) -> Event:  # fmt: skip
     """Move a unit's submission or a project request one step (budgets/workflow.py)."""
     return workflow.transition(
         machine=machine_of(item),
@@ -219,6 +242,7 @@ def item_transition(*, item: UnitBudget | Project, action: str, actor, reason: s
         comments=[c for c in comments if c.text.strip()],
         fiscal_amount=fiscal_amount,
         other_amount=other_amount,
+        sub_items=sub_items,
     )
 
 

@@ -3,16 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from approvals import selectors as workflow
 from budgets import checks
 from core import policy
 from core.errors import BusinessRuleError
 from core.policy import can_view_bureau, membership_of, visible_units
 
+from . import history as workflow
 from . import services
 from .consistency import check_cycle
 from .forms import (
@@ -27,6 +28,7 @@ from .forms import (
 from .models import BudgetCycle, Project, StaffingFact, UnitBudget
 from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
 from .services import PROJECT_FIELDS
+from .workflow import machine_of
 
 
 def _latest_cycle() -> BudgetCycle | None:
@@ -85,7 +87,7 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
             "projects": budget.projects.all(),
             "procurement_lines": budget.procurement_lines.all(),
             "three_public": budget.three_public.all(),
-            "may_add_projects": policy.can_add_project(request.user, budget),
+            "may_add_projects": services.can_add_project(request.user, budget),
             "line_adjustments": budget.adjustments.filter(basic_line__isnull=False).select_related(
                 "basic_line__functional_code", "requested_by", "decided_by"
             ),
@@ -99,10 +101,10 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
 def _workflow_context(user, item) -> dict:
     problems = checks.problems_for(item)
     return {
-        "transitions": policy.allowed_transitions(user, item),
+        "transitions": machine_of(item).allowed(user, item),
         "problems": problems,
         "blocking_problems": checks.blocking(problems),
-        "can_edit": policy.can_edit_item(user, item),
+        "can_edit": policy.can_change(user, item),
         "can_comment": policy.can_comment(user),
         "events": workflow.events_of(item),
         "open_comments": workflow.open_comments(item),
@@ -142,6 +144,9 @@ def _comment_targets(project) -> list[tuple[str, str]]:
     return targets
 
 
+DUPLICATE_NAME = "同一单位的项目名称不得重复：本单位本年度已有同名项目。"
+
+
 def _project_form_page(request, *, budget, project=None):
     form = ProjectForm(request.POST or None, instance=project)
     formset = SubItemFormSet(
@@ -170,6 +175,12 @@ def _project_form_page(request, *, budget, project=None):
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+        except IntegrityError as error:
+            # The service's full_clean leaves out the budget, so the name's uniqueness is the
+            # database's to check: a clear form error, not a 500.
+            if "project_name_unique_in_budget" not in str(error) and "UNIQUE" not in str(error).upper():
+                raise
+            form.add_error("name", DUPLICATE_NAME)
         else:
             messages.success(request, _("Saved."))
             return redirect("budgets:project", budget.cycle.year, budget.unit.code, project.pk)
@@ -195,7 +206,7 @@ def project_new(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
     budget = get_object_or_404(
         UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
     )
-    if not policy.can_add_project(request.user, budget):
+    if not services.can_add_project(request.user, budget):
         raise PermissionDenied
     return _project_form_page(request, budget=budget)
 
@@ -207,7 +218,7 @@ def project_edit(request: HttpRequest, year: int, unit_code: str, pk: int) -> Ht
         UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
     )
     project = get_object_or_404(budget.projects.all(), pk=pk)
-    if not policy.can_edit_item(request.user, project):
+    if not policy.can_change(request.user, project):
         raise PermissionDenied
     return _project_form_page(request, budget=budget, project=project)
 
@@ -219,7 +230,7 @@ def budget_edit(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
     budget = get_object_or_404(
         UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
     )
-    if not policy.can_edit_item(request.user, budget):
+    if not policy.can_change(request.user, budget):
         raise PermissionDenied
     data = request.POST or None
     basic = BasicLineFormSet(data, prefix="basic", queryset=budget.basic_lines.all())

@@ -63,7 +63,8 @@ def keep_snapshot(step: Step) -> None:
 
 
 def apply_cut(step: Step) -> None:
-    """A cut lowers this year's amounts."""
+    """A cut lowers this year's amounts; of an itemised project it gives each sub-item's new amount
+    (``sub_items``), adding up to the new amount."""
     project = step.obj
     fiscal = _amount(step.params.get("fiscal_amount"), project.fiscal_amount)
     other = _amount(step.params.get("other_amount"), project.other_amount)

@@ -68,13 +68,15 @@ def mark_sent(message_id: int, attempt: int) -> bool:
     )
 
 
-def mark_failed(message_id: int, attempt: int, error: str) -> None:
+def mark_failed(message_id: int, attempt: int, error: str, *, undo_sent: bool = False) -> None:
     """A failed attempt is retried by the sweep until MAX_ATTEMPTS; then the message stays
-    ``gave_up``, listed for the administrators in the admin's outbox."""
+    ``gave_up``, listed for the administrators in the admin's outbox. ``undo_sent``: the row was
+    committed as sent but the backend then refused it (non-SMTP backends commit first)."""
     status = MessageStatus.GAVE_UP if attempt >= MAX_ATTEMPTS else MessageStatus.FAILED
-    OutboxMessage.objects.filter(pk=message_id, attempts=attempt).exclude(status=MessageStatus.SENT).update(
-        status=status, error=error[:2000]
-    )
+    rows = OutboxMessage.objects.filter(pk=message_id, attempts=attempt)
+    if not undo_sent:
+        rows = rows.exclude(status=MessageStatus.SENT)
+    rows.update(status=status, error=error[:2000], sent_at=None)
 
 
 def _dot_stuffed(data: bytes) -> bytes:
@@ -127,22 +129,26 @@ def send_one(message: OutboxMessage, attempt: int, backend) -> bool:
         committed = mark_sent(message.pk, attempt)
         return committed
 
-    try:
-        if isinstance(backend, SMTPBackend):
-            smtp_send_after_commit(backend, email, commit)
-        else:
-            if not commit():
-                return False
+    if not isinstance(backend, SMTPBackend):
+        if not commit():
+            return False
+        try:
             backend.send_messages([email])
+        except Exception as exc:  # nothing went out: the message is not sent after all
+            mark_failed(message.pk, attempt, str(exc), undo_sent=True)
+            return False
+        return True
+    try:
+        smtp_send_after_commit(backend, email, commit)
     except Abandoned:
         return False
     except Exception as exc:
-        if committed and isinstance(backend, SMTPBackend) and "refused after DATA" not in str(exc):
+        if committed and "refused after DATA" not in str(exc):
             # The final "." was written: the server most likely has the message. Keep it sent.
             OutboxMessage.objects.filter(pk=message.pk).update(error=str(exc)[:2000])
             return True
-        mark_failed(message.pk, attempt, str(exc))
-        if isinstance(backend, SMTPBackend):
-            backend.close()
+        # Failed before the commit, or refused after DATA (committed, but the server has no message).
+        mark_failed(message.pk, attempt, str(exc), undo_sent=committed)
+        backend.close()
         return False
     return committed

@@ -23,9 +23,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from budgets.models import BudgetCycle
+from core import policy
 from core.models import Unit
 
-from .resources import BudgetResource, Lookups, kinds
+from .kinds import kinds
+from .resources import BudgetResource, Lookups
 from .template import REFERENCE_SHEETS
 
 Progress = Callable[[int, str], None]
@@ -292,6 +294,17 @@ def _row_problems(sheet: SheetData, resource: BudgetResource, result) -> list[Pr
     return problems
 
 
+def _bump_versions(lookups: Lookups) -> None:
+    """A budget or project whose lines the import changed is a new version of it, as a form's
+    save would make it: a page opened before the import cannot overwrite it."""
+    for model, pks in lookups.touched.items():
+        for holder in model.objects.select_for_update().filter(pk__in=pks):
+            holder.version += 1
+            if lookups.user is not None:
+                holder._history_user = lookups.user
+            holder.save(update_fields=["version"])
+
+
 def import_workbook(
     *,
     path: Path,
@@ -299,9 +312,14 @@ def import_workbook(
     unit: Unit | None = None,
     dry_run: bool,
     progress: Progress | None = None,
+    user=None,
 ) -> ImportReport:
     """Check (``dry_run``) or import a workbook. Returns every problem found; writes nothing
-    unless there is none."""
+    unless there is none.
+
+    ``user`` is who imports (a web import): they must be the unit's own staff
+    (``policy.can_import_for_unit``) and every row is held to ``policy.can_change``. Without one
+    (the command line) the rows are still held to the workflow's editable states."""
     report = ImportReport(dry_run=dry_run)
     try:
         check_file(Path(path))
@@ -311,7 +329,10 @@ def import_workbook(
     except WorkbookRejected as rejected:
         report.problems = rejected.problems
         return report
-    lookups = Lookups(cycle, unit)
+    if user is not None and (unit is None or not policy.can_import_for_unit(user, unit)):
+        report.problems = [Problem("", None, "", _("Only the unit's own preparer or head may import its figures."))]
+        return report
+    lookups = Lookups(cycle, unit, user)
     plan = []
     for kind in kinds():
         if kind.sheet in sheets:
@@ -336,8 +357,10 @@ def import_workbook(
                 "new": result.totals.get("new", 0),
                 "update": result.totals.get("update", 0),
             }
-        if dry_run or report.problems:
+        if report.problems or dry_run:
             transaction.set_rollback(True)
+        else:
+            _bump_versions(lookups)
     if progress:
         progress(95, _("Done"))
     return report

@@ -8,7 +8,7 @@ import-export reports against that cell's column.
 A resource is built for one cycle and, optionally, one unit (a branch user's import, or
 ``--unit``): a row of any other unit is refused.
 
-Other apps add kinds with ``register_kind`` (the performance app: indicators).
+The indicators sheet (disclosure/indicator_resource.py) follows these; ``disclosure.kinds`` lists them all.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
@@ -38,6 +38,7 @@ from budgets.models import (
     ThreePublicExpense,
     UnitBudget,
 )
+from core import policy
 from core.models import Unit
 
 from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
@@ -49,9 +50,14 @@ YES, NO = "是", "否"
 class Lookups:
     """The codes an import may refer to, read once."""
 
-    def __init__(self, cycle: BudgetCycle, scope: Unit | None) -> None:
+    def __init__(self, cycle: BudgetCycle, scope: Unit | None, user=None) -> None:
         self.cycle = cycle
         self.scope = scope
+        # Who imports: every row is checked with ``policy.can_change`` for them. ``None`` is the
+        # command line (an administrator on the server), still held to the workflow's states.
+        self.user = user
+        # The budgets and projects whose lines the import changed: their version goes up once.
+        self.touched: dict[type, set[int]] = {}
         self.units = {u.code: u for u in Unit.objects.all()}
         self.functional = {c.code: c for c in FunctionalCode.objects.all()}
         self.economic = {c.code: c for c in EconomicCode.objects.all()}
@@ -336,15 +342,47 @@ class BudgetResource(resources.ModelResource):
         self._seen[key] = number
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Approved items change through a budget adjustment, never through an import."""
+        """The rule of the web form (``policy.can_change``): the unit's own preparer or head, while
+        the item is a draft or returned. Approved items change through a budget adjustment."""
         errors = dict(import_validation_errors or {})
+        message = self._refusal(instance)
+        if message:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(message)
+        super().validate_instance(instance, errors, validate_unique)
+
+    def _refusal(self, instance) -> str:
         for holder in (instance, getattr(instance, "project", None), getattr(instance, "budget", None)):
             if holder is not None and getattr(holder, "is_locked", False):
-                errors.setdefault(NON_FIELD_ERRORS, []).append(
-                    _("“%(item)s” is approved: change it through a budget adjustment.") % {"item": holder}
-                )
-                break
-        super().validate_instance(instance, errors, validate_unique)
+                return _("“%(item)s” is approved: change it through a budget adjustment.") % {"item": holder}
+        # A row without a state of its own (an indicator) follows its project's.
+        subjects = [instance]
+        if getattr(type(instance), "access_state_path", None) is None and getattr(instance, "project", None):
+            subjects.append(instance.project)
+        user = self.lookups.user
+        for subject in subjects:
+            try:
+                allowed = policy.can_change(user, subject) if user is not None else policy._editable_state(subject)
+            except ObjectDoesNotExist:  # no budget or project: that cell's own error says so
+                return ""
+            if not allowed:
+                return _(
+                    "“%(item)s” cannot be changed by this import: only its unit's preparer or head may "
+                    "change a draft or a returned item."
+                ) % {"item": subject}
+        return ""
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Each changed row is a new version of what it belongs to, recorded as the importer's."""
+        user = self.lookups.user
+        if user is not None:
+            instance._history_user = user
+        if not is_create and hasattr(instance, "version"):
+            instance.version += 1
+        super().save_instance(instance, is_create, row, **kwargs)
+        path = getattr(type(instance), "access_state_path", None) or ""
+        holder = getattr(instance, path.split("__")[0], None) if "__" in path else None
+        if holder is not None and hasattr(holder, "version"):
+            self.lookups.touched.setdefault(type(holder), set()).add(holder.pk)
 
     class Meta:
         instance_loader_class = TolerantLoader
@@ -599,11 +637,3 @@ KINDS: list[ImportKind] = [
     ImportKind(FunctionalPartResource.sheet, FunctionalPartResource, _in_cycle(ProjectFunctionalPart)),
 ]
 
-
-def register_kind(kind: ImportKind) -> None:
-    """Add a kind (e.g. the performance app's indicators), imported after the built-in ones."""
-    KINDS[:] = [k for k in KINDS if k.sheet != kind.sheet] + [kind]
-
-
-def kinds() -> list[ImportKind]:
-    return list(KINDS)

@@ -1,7 +1,8 @@
 """Writes of the disclosure app: one function per business action.
 
-Who may ask for what is decided by ``approvals.policy``: the bureau-wide workbook is for HQ
-roles; a unit's workbook, import or text for whoever may see that unit.
+Who may ask for what is decided by ``core.policy``: the bureau-wide workbook is for HQ roles, a
+unit's workbook for whoever may see that unit; an import for the unit's own staff only, the text
+for HQ's deciders only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from budgets.models import BudgetCycle
 from core import jobs, mail
 from core.errors import BusinessRuleError
 from core.models import MessageKind, Unit
-from core.policy import can_view_bureau, can_view_unit
+from core.policy import can_edit_bureau_documents, can_import_for_unit, can_view_bureau, can_view_unit
 
 from .exporting import build_workbook
 from .models import DisclosureText, ExportJob, ImportJob, ImportStatus, JobStatus
@@ -105,6 +106,13 @@ def _mail_export_ready(job: ExportJob) -> None:
 # -- imports --------------------------------------------------------------------------------
 
 
+def _require_import_rights(user: AbstractBaseUser, unit: Unit | None) -> None:
+    """An import writes a unit's figures: its own preparer or head only (DOMAIN §10). HQ decides
+    and the auditor reads; neither imports, and nobody imports the whole bureau from a page."""
+    if unit is None or not can_import_for_unit(user, unit):
+        raise BusinessRuleError("import_forbidden", _("Only the unit's own preparer or head may import its figures."))
+
+
 def _inline_max_bytes() -> int:
     from django.conf import settings
 
@@ -117,7 +125,7 @@ def import_job_create(*, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit 
     worker for a large one. A branch user's import is always for their own unit."""
     from .importing import max_bytes
 
-    _require_scope(user, unit)
+    _require_import_rights(user, unit)
     if upload.size > max_bytes():
         raise BusinessRuleError(
             "file_too_large",
@@ -146,7 +154,11 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
     from .importing import import_workbook
 
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update(of=("self",)).select_related("cycle", "unit").get(pk=job_id)
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .select_related("cycle", "unit", "requested_by")
+            .get(pk=job_id)
+        )
         if job.status == ImportStatus.DONE:
             return job
         job.status = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
@@ -157,6 +169,7 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
         unit=job.unit,
         dry_run=dry_run,
         progress=lambda pct, step: _import_progress(job.pk, pct, step),
+        user=job.requested_by,
     )
     status = ImportStatus.READY if dry_run else ImportStatus.DONE
     if not report.ok:
@@ -177,7 +190,9 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
 def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
     """Import a previewed file for real."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    _require_scope(user, job.unit)
+    if job.requested_by_id != user.pk:
+        raise BusinessRuleError("import_not_yours", _("Only the user who uploaded the file may import it."))
+    _require_import_rights(user, job.unit)
     if job.status != ImportStatus.READY:
         raise BusinessRuleError("import_not_ready", _("Only a checked file without errors can be imported."))
     job.status = ImportStatus.IMPORTING
@@ -194,7 +209,7 @@ def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
 
 
 def _require_bureau(user: AbstractBaseUser) -> None:
-    if not can_view_bureau(user):
+    if not can_edit_bureau_documents(user):
         raise BusinessRuleError("bureau_only", _("Only HQ may draft and edit the disclosure text."))
 
 

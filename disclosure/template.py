@@ -98,7 +98,8 @@ def _code_rows(lookups) -> dict[str, tuple[list[str], list[list]]]:
 
 
 def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: bool = False) -> Workbook:
-    from .resources import Lookups, kinds
+    from .kinds import kinds
+    from .resources import Lookups
 
     lookups = Lookups(cycle, unit)
     workbook = Workbook()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from budgets.models import BudgetCycle
 from core.errors import BusinessRuleError
-from core.policy import can_view_bureau, membership_of, visible_units
+from core.policy import can_edit_bureau_documents, can_view_bureau, membership_of, visible_units
 
 from . import services
 from .models import ImportStatus
@@ -198,15 +198,22 @@ def text_edit(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied
     cycle = get_object_or_404(BudgetCycle, year=year)
     if request.method == "POST":
-        if "draft" in request.POST:
-            services.disclosure_text_draft(user=request.user, cycle=cycle)
-            messages.success(request, _("Drafted from the data."))
-        else:
-            key = request.POST.get("key", "")
-            get_object_or_404(disclosure_text(cycle=cycle), key=key)
-            services.disclosure_text_edit(
-                user=request.user, cycle=cycle, key=key, text=request.POST.get("text", "")
-            )
-            messages.success(request, _("Saved."))
+        try:
+            if "draft" in request.POST:
+                services.disclosure_text_draft(user=request.user, cycle=cycle)
+                messages.success(request, _("Drafted from the data."))
+            else:
+                key = request.POST.get("key", "")
+                get_object_or_404(disclosure_text(cycle=cycle), key=key)
+                services.disclosure_text_edit(
+                    user=request.user, cycle=cycle, key=key, text=request.POST.get("text", "")
+                )
+                messages.success(request, _("Saved."))
+        except BusinessRuleError as error:
+            raise PermissionDenied(str(error.message)) from error
         return redirect("disclosure:text", year=year)
-    return render(request, "disclosure/text.html", {"cycle": cycle, "sections": disclosure_text(cycle=cycle)})
+    return render(
+        request,
+        "disclosure/text.html",
+        {"cycle": cycle, "sections": disclosure_text(cycle=cycle), "can_edit": can_edit_bureau_documents(request.user)},
+    )

@@ -18,18 +18,22 @@ def _targets_check(project):
     ]
 
 
+def _indicator_label(key: str) -> str | None:
+    from django.utils.translation import gettext
+
+    from .models import Indicator
+
+    name = Indicator.objects.filter(pk=key).values_list("name", flat=True).first() if key.isdigit() else None
+    return f"{gettext('Indicator')}：{name}" if name else None
+
+
 class PerformanceConfig(AppConfig):
     name = "performance"
     verbose_name = _("Performance management")
 
     def ready(self) -> None:
         from budgets.checks import register_project_check
-        from disclosure.resources import register_kind
-        from disclosure.workbook.performance import register_performance_source
-
-        from .disclosure import PerformanceRecords
-        from .resources import INDICATORS
+        from budgets.history import register_comment_target
 
         register_project_check(_targets_check)
-        register_performance_source(PerformanceRecords())
-        register_kind(INDICATORS)
+        register_comment_target("indicator", _indicator_label)

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BudgetCycle, MoneyField, Project
+from budgets.models import BudgetCycle, MoneyField, Project, non_negative
 from core.models import Unit
 from core.policy import RestrictedManager
 
@@ -114,7 +114,8 @@ class DepartmentTask(models.Model):
     class Meta:
         ordering = ["department_target", "sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["department_target", "name"], name="department_task_unique")
+            models.UniqueConstraint(fields=["department_target", "name"], name="department_task_unique"),
+            *non_negative("department_task", "fiscal_amount", "other_amount"),
         ]
         verbose_name = _("main task")
         verbose_name_plural = _("main tasks")
@@ -392,7 +393,10 @@ class ProjectMonitoring(models.Model):
 
     class Meta:
         ordering = ["round", "project__budget__unit__sort_order", "project__sort_order"]
-        constraints = [models.UniqueConstraint(fields=["round", "project"], name="monitoring_unique_project")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="monitoring_unique_project"),
+            *non_negative("monitoring", nullable=("adjusted_budget", "expected_spending")),
+        ]
         verbose_name = _("project monitoring")
         verbose_name_plural = _("project monitoring")
 
@@ -535,6 +539,7 @@ class SpendingRecord(models.Model):
                 name="spending_unique_basic_month",
             ),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="spending_month_in_year"),
+            *non_negative("spending", "amount"),
         ]
         verbose_name = _("spending record")
         verbose_name_plural = _("spending records")
@@ -566,6 +571,7 @@ class ProjectEvaluation(models.Model):
 
     class Meta:
         ordering = ["project__budget__cycle", "project__budget__unit__sort_order", "project__sort_order"]
+        constraints = non_negative("evaluation", nullable=("adjusted_budget", "spending"))
         verbose_name = _("project self-evaluation")
         verbose_name_plural = _("project self-evaluations")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from approvals.selectors import budget_amounts, project_adjustment_deltas
 from budgets.models import (
     ZERO,
     BudgetCycle,
@@ -21,7 +22,6 @@ from budgets.models import (
     UnitBudget,
     default_deadlines,
 )
-from budgets.selectors import budgets_with_totals
 from core import events
 from core.models import Event, Unit
 
@@ -195,19 +195,31 @@ class MonitoringRow:
 
 @dataclass
 class MonitoringView:
+    """``initial_budget`` is 年初预算 (the amount before approved adjustments); ``recorded_adjusted``
+    the project's current amount when the application holds an approved adjustment (else None)."""
+
     monitoring: ProjectMonitoring
     calendar: MonitoringCalendar
     initial_budget: Decimal
     spending_to_date: Decimal
     rows: list[MonitoringRow] = field(default_factory=list)
+    recorded_adjusted: Decimal | None = None
+
+    @property
+    def adjusted_budget(self) -> Decimal | None:
+        """调整后预算: the application's own figure first, else the one entered with its source."""
+        if self.recorded_adjusted is not None:
+            return self.recorded_adjusted
+        return self.monitoring.adjusted_budget
+
+    @property
+    def adjusted_by_application(self) -> bool:
+        return self.recorded_adjusted is not None
 
     @property
     def budget(self) -> Decimal:
-        return (
-            self.monitoring.adjusted_budget
-            if self.monitoring.adjusted_budget is not None
-            else self.initial_budget
-        )
+        adjusted = self.adjusted_budget
+        return adjusted if adjusted is not None else self.initial_budget
 
     @property
     def execution_rate(self) -> Decimal | None:
@@ -284,6 +296,7 @@ def monitoring_views(monitorings: list[ProjectMonitoring]) -> list[MonitoringVie
     for row in rows:
         if row["month"] <= months[row["project"]]:
             spent[row["project"]] += row["s"]
+    deltas = project_adjustment_deltas(months)
     views = []
     for pk in ids:
         monitoring = by_pk[pk]
@@ -294,7 +307,8 @@ def monitoring_views(monitorings: list[ProjectMonitoring]) -> list[MonitoringVie
             MonitoringView(
                 monitoring=monitoring,
                 calendar=calendar,
-                initial_budget=project.amount,
+                initial_budget=project.amount - deltas.get(project.pk, ZERO),
+                recorded_adjusted=project.amount if project.pk in deltas else None,
                 spending_to_date=spent[project.pk],
                 rows=monitoring_rows(
                     list(project.indicators.all()),
@@ -549,8 +563,9 @@ def department_score(evaluation: DepartmentEvaluation) -> rubric.DepartmentScore
 def department_prefill(*, cycle: BudgetCycle, unit: Unit) -> dict[str, dict[str, Any]]:
     """The rubric figures the application holds itself, each with where it came from.
 
-    The adjusted budget is pre-filled with the unit's current budget: in-year adjustments are not
-    recorded in the application yet (issue #3), so the evaluator corrects it and names the source.
+    The initial budget (年初预算) is the unit's budget before its approved adjustments and the
+    adjusted one (调整后预算) its budget as it stands, from ``approvals.selectors.budget_amounts``:
+    the rubric's adjustment rate is the dashboard's.
     """
     figures: dict[str, dict[str, Any]] = {}
 
@@ -559,10 +574,15 @@ def department_prefill(*, cycle: BudgetCycle, unit: Unit) -> dict[str, dict[str,
             value = Decimal(value).quantize(Decimal("0.01"))
         figures[key] = {"value": str(value), "source": source, "prefilled": True}
 
-    budget = budgets_with_totals(UnitBudget.objects.filter(cycle=cycle, unit=unit)).first()
+    amounts = budget_amounts(UnitBudget.objects.filter(cycle=cycle, unit=unit))
+    budget = amounts[0].budget if amounts else None
     if budget is not None:
-        put("budget_initial", budget.total, "预算系统：单位年初预算合计")
-        put("budget_adjusted", budget.total, "预算系统：单位当前预算合计（预算调整待录入，issue #3）")
+        put("budget_initial", amounts[0].initial, "预算系统：单位年初预算合计（当前预算减去已批准的调整）")
+        put(
+            "budget_adjusted",
+            amounts[0].adjusted,
+            f"预算系统：单位调整后预算合计（含已批准的预算调整 {amounts[0].adjustment_count} 笔）",
+        )
         put("procurement_planned", budget.procurement_total, "预算系统：政府采购预算")
         public = budget.basic_lines.filter(economic_code__code__startswith="302").aggregate(s=Sum("amount"))[
             "s"

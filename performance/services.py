@@ -609,7 +609,7 @@ def department_evaluation_start(*, cycle: BudgetCycle, unit: Unit, actor) -> Dep
         defaults={"inputs": {"figures": department_prefill(cycle=cycle, unit=unit), "checklist": {}}},
     )
     if created:
-        workflow.start(machine=PROJECT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START)
+        workflow.start(machine=DEPARTMENT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START)
     return evaluation
 
 

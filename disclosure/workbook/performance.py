@@ -8,8 +8,7 @@ methods:
   "indicators": [{"level1", "level2", "name", "target"}]}`` in yuan, or ``None``;
 - ``project_indicators(project)`` → ``[{"level1", "level2", "name", "target", "source"}]``.
 
-The performance app registers its records (performance/disclosure.py) from its AppConfig.ready.
-Amounts are yuan; a table's totals are the sums of its rows.
+The source is the performance app's records (``performance_records.py``). Amounts are yuan; a table's totals are the sums of its rows.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from typing import Any, Protocol
 from budgets.models import BudgetCycle, Project
 from core.models import Unit
 
+from .performance_records import PerformanceRecords
+
 
 class PerformanceSource(Protocol):
     def department_targets(self, *, cycle: BudgetCycle, unit: Unit) -> dict[str, Any] | None: ...
@@ -26,23 +27,6 @@ class PerformanceSource(Protocol):
     def project_indicators(self, *, project: Project) -> list[dict[str, Any]]: ...
 
 
-class NoTargets:
-    """Until a source is registered: no performance tables (the sheets are left out)."""
-
-    def department_targets(self, *, cycle: BudgetCycle, unit: Unit) -> dict[str, Any] | None:
-        return None
-
-    def project_indicators(self, *, project: Project) -> list[dict[str, Any]]:
-        return []
-
-
-_source: PerformanceSource | None = None
-
-
-def register_performance_source(source: PerformanceSource | None) -> None:
-    global _source
-    _source = source
-
-
 def performance_source() -> PerformanceSource:
-    return _source or NoTargets()
+    """The performance records of the application (performance/)."""
+    return PerformanceRecords()

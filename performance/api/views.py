@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 
 from budgets.models import BudgetCycle, Project
 from core import policy
+from core.errors import BusinessRuleError
 
 from .. import rubric, selectors, services
 from ..models import (
@@ -32,6 +34,26 @@ from ..models import (
     TargetChange,
 )
 from . import serializers as s
+
+
+def _id(value) -> int:
+    """An object's id from a path or a body: a positive whole number, or a 400 in one shape."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0 or str(number) != str(value).strip():
+        raise BusinessRuleError("bad_id", "编号须为正整数。", value=str(value)[:40])
+    return number
+
+
+def _visible_or_404(queryset: QuerySet, value):
+    """One answer for "not there" and "not yours": the same 404, so that a branch user cannot
+    tell whether another unit's object exists."""
+    try:
+        return queryset.get(pk=_id(value))
+    except queryset.model.DoesNotExist:
+        raise NotFound() from None
 
 
 def _visible_projects(request: Request) -> QuerySet[Project]:
@@ -121,7 +143,7 @@ class ProjectTargetsViewSet(viewsets.ViewSet):
     """A project's target table: ``GET`` with its DOMAIN §6 problems, ``PUT`` to replace it."""
 
     def _project(self, pk: str) -> Project:
-        return get_object_or_404(_visible_projects(self.request), pk=pk)
+        return _visible_or_404(_visible_projects(self.request), pk)
 
     def _payload(self, project: Project) -> dict[str, Any]:
         return s.ProjectTargetsSerializer(
@@ -291,12 +313,14 @@ class TargetChangeViewSet(
         )
 
     def create(self, request: Request, **kwargs) -> Response:
+        # The indicator first, as the caller may see it: another unit's and a missing one are the
+        # same 404 (the serializer alone would answer 400 for one and 404 for the other).
+        indicator = _visible_or_404(
+            Indicator.objects.filter(project__budget__unit__in=policy.visible_units(request.user)),
+            request.data.get("indicator"),
+        )
         data = s.TargetChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        indicator = get_object_or_404(
-            Indicator.objects.filter(project__budget__unit__in=policy.visible_units(request.user)),
-            pk=data.validated_data["indicator"].pk,
-        )
         change = services.target_change_request(
             indicator=indicator,
             new_text=data.validated_data["new_text"],

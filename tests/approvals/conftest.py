@@ -64,3 +64,10 @@ def draft_project(budget_2021):
     )
     project_targets_save(project=project, rows=VALID_TARGETS, actor=user("baoan_preparer"))
     return project
+
+
+def sub_items_for(project, new_amount):
+    """New sub-item amounts that add up to ``new_amount``: the first sub-item takes the change."""
+    subs = list(project.sub_items.order_by("sort_order", "id"))
+    change = Decimal(new_amount) - sum((s.amount for s in subs), Decimal(0))
+    return {s.pk: s.amount + (change if i == 0 else 0) for i, s in enumerate(subs)}

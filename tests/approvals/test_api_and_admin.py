@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from approvals.models import WorkflowEvent
-from approvals.services import item_transition
+from budgets.services import item_transition
 from budgets.states import State
+from core.events import events_of
 
 from .conftest import user
 
@@ -86,7 +86,7 @@ def test_admin_bulk_approve_gives_each_item_its_own_event(draft_project, budget_
     for project in (draft_project, second):
         project.refresh_from_db()
         assert project.state == State.APPROVED
-        assert WorkflowEvent.objects.filter(project=project, action="approve").count() == 1
+        assert events_of(project).filter(type="approve").count() == 1
 
 
 def test_admin_return_needs_a_reason(draft_project, client):

@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from approvals.models import WorkflowEvent
-from approvals.services import item_transition
 from budgets.models import Project, UnitBudget
-from budgets.services import project_create, project_update
+from budgets.services import item_transition, project_create, project_update
+from core.events import events_of
+from core.models import Event
 from core.errors import BusinessRuleError
 
 from .conftest import complete_project_data, new_project, user
@@ -69,10 +69,10 @@ def test_two_approvers_at_once_make_exactly_one_transition(recommended):
         lambda: item_transition(item=second, action="approve", actor=second_approver),
     )
     errors = [o for o in outcomes if isinstance(o, BusinessRuleError)]
-    events = [o for o in outcomes if isinstance(o, WorkflowEvent)]
+    events = [o for o in outcomes if isinstance(o, Event)]
     assert len(events) == 1 and len(errors) == 1
     assert errors[0].code == "conflict" and errors[0].params["state"] == "approved"
-    assert WorkflowEvent.objects.filter(project=recommended, action="approve").count() == 1
+    assert events_of(recommended).filter(type="approve").count() == 1
 
 
 def test_two_editors_saving_one_draft_do_not_overwrite_each_other(demo):

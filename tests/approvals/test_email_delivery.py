@@ -1,5 +1,9 @@
-"""A transition's email travels the real way: queued on commit to Redis, taken by a real Celery
-worker process, delivered over SMTP to a server on localhost (aiosmtpd)."""
+"""A transition's email travels the real way: written to the outbox with the transition, queued
+on commit to Redis as ``core.send_batch``, taken by a real Celery worker process, delivered over
+SMTP to a server on localhost (aiosmtpd).
+
+The worker reads the outbox from the database, so the transition runs in a subprocess on the
+worker's own SQLite file (the test database lives in this process's memory)."""
 
 import os
 import socket
@@ -13,15 +17,24 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from approvals.services import item_transition
-from config.celery import app as celery_app
-
-from .conftest import user
-
-pytestmark = [pytest.mark.services, pytest.mark.django_db]
+pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
+TRANSITIONS = """
+from decimal import Decimal
+from budgets.models import UnitBudget
+from budgets.services import item_transition, project_create
+from performance.services import project_targets_save
+from tests.approvals.conftest import VALID_TARGETS, complete_project_data, user
+budget = UnitBudget.objects.get(cycle__year=2021, unit__code="baoan")
+project = project_create(budget=budget, actor=user("baoan_preparer"), data=complete_project_data(),
+                         sub_items=[{"name": "宣传册印刷", "amount": Decimal("600000.00")}])
+project_targets_save(project=project, rows=VALID_TARGETS, actor=user("baoan_preparer"))
+item_transition(item=project, action="submit", actor=user("baoan_preparer"))
+item_transition(item=project, action="sign_off", actor=user("baoan_head"))
+print(project.pk)
+"""
 
 def _redis_up() -> bool:
     try:
@@ -58,48 +71,52 @@ def redis_worker(smtp_server, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
         pytest.skip("no Redis on 127.0.0.1:6379")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
     controller, _ = smtp_server
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "BUDGET_VAR_DIR": str(tmp_path),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(controller.port),
-    }
-    subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "config", "purge", "-f"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "BUDGET_VAR_DIR": str(tmp_path),
+            "CELERY_BROKER_URL": REDIS_URL,
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(controller.port),
+        }
     )
+    for command in (["migrate", "--noinput", "-v0"], ["loaddemo"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "broker_transport_options")}
-    celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, broker_transport_options={})
-    celery_app._pool = None
-    yield worker
-    celery_app.conf.update(**saved)
-    celery_app._pool = None
+    yield env
     worker.terminate()
     worker.communicate(timeout=30)
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def test_sign_off_mails_the_hq_reviewer_through_a_real_worker(draft_project, redis_worker, smtp_server,
-                                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_sign_off_mails_the_hq_reviewer_through_a_real_worker(redis_worker, smtp_server):
     _, inbox = smtp_server
-    item_transition(item=draft_project, action="submit", actor=user("baoan_preparer"))
-    with django_capture_on_commit_callbacks(execute=True):
-        item_transition(item=draft_project, action="sign_off", actor=user("baoan_head"))
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", TRANSITIONS],
+        cwd=ROOT, env=redis_worker, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    project_pk = int(done.stdout.strip().splitlines()[-1])
+
+    def to_reviewer():
+        return [m for rcpts, m in inbox.messages if rcpts == ["hq_reviewer@demo.invalid"]]
+
     deadline = time.monotonic() + 60
-    while not inbox.messages and time.monotonic() < deadline:
+    while not to_reviewer() and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert len(inbox.messages) == 1
-    recipients, message = inbox.messages[0]
-    assert recipients == ["hq_reviewer@demo.invalid"]
+    time.sleep(1)  # anything sent twice would arrive now
+    (message,) = to_reviewer()
     assert "社保政策宣传（2021）" in str(make_header(decode_header(message["Subject"])))
     body = message.get_payload(decode=True).decode()
-    assert f"/budgets/2021/baoan/projects/{draft_project.pk}/" in body
+    assert f"/budgets/2021/baoan/projects/{project_pk}/" in body
+    # The submission reached the head the same way; each email exactly once.
+    addresses = [address for rcpts, _message in inbox.messages for address in rcpts]
+    assert sorted(addresses) == ["baoan_head@demo.invalid", "hq_reviewer@demo.invalid"]

@@ -1,6 +1,6 @@
 import pytest
 
-from approvals.services import item_transition
+from budgets.services import item_transition
 from budgets.models import CycleDeadline, DeadlineKind
 from reminders.owing import owing
 

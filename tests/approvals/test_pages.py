@@ -3,9 +3,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from approvals.services import adjustment_decide, adjustment_request, item_transition
+from approvals.services import adjustment_decide, adjustment_request
+from budgets.services import item_transition
 
-from .conftest import user
+from .conftest import sub_items_for, user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,10 @@ def test_dashboard_shows_stages_amounts_and_rates(draft_project, client, django_
     for action, who in [("submit", "baoan_preparer"), ("sign_off", "baoan_head")]:
         item_transition(item=draft_project, action=action, actor=user(who))
     item_transition(item=draft_project, action="cut", actor=user("hq_reviewer"), reason="压减",
-                    fiscal_amount=Decimal("500000"))  # fmt: skip
+                    fiscal_amount=Decimal("500000"), sub_items=sub_items_for(draft_project, "500000"))  # fmt: skip
     for action, who in [("recommend", "hq_reviewer"), ("approve", "hq_approver")]:
         item_transition(item=draft_project, action=action, actor=user(who))
-    adjustment = adjustment_request(project=draft_project, actor=user("baoan_head"), fiscal_amount=Decimal("550000"),
+    adjustment = adjustment_request(project=draft_project, actor=user("baoan_head"), sub_items=sub_items_for(draft_project, "550000"), fiscal_amount=Decimal("550000"),
                                     other_amount=Decimal("0"), reason="增加")  # fmt: skip
     adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
     client.force_login(user("hq_reviewer"))

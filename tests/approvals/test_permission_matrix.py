@@ -8,7 +8,8 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from approvals.services import adjustment_request, item_transition
+from approvals.services import adjustment_request
+from budgets.services import item_transition
 from budgets.models import BasicExpenditureLine, UnitBudget
 from budgets.services import project_create
 from disclosure.models import ExportJob, ImportJob

@@ -26,7 +26,7 @@ def test_review_queues_open_for_hq_reviewers_and_approvers(demo, client, model, 
 def test_reviewer_admin_lists_are_read_only(demo, client):
     client.login(username="hq_reviewer", password="demo-2020")
     assert client.get(reverse("admin:budgets_project_changelist")).status_code == 200
-    assert client.get(reverse("admin:budgets_unit_add")).status_code == 403
+    assert client.get(reverse("admin:core_unit_add")).status_code == 403
 
 
 def test_approved_items_cannot_be_changed_in_the_admin_even_by_a_superuser(demo, client):
@@ -53,3 +53,70 @@ def test_history_cannot_be_reverted_from_the_admin(demo, client):
     assert client.post(url, {"name": "改名", "_change_history": "1"}).status_code == 403
     project.refresh_from_db()
     assert project.name != "改名"
+
+
+# --- The admin is only another way in: the policy's rule, the workflow's fields read-only ------
+
+
+@pytest.fixture
+def staff_preparer(demo):
+    """宝安's preparer, given every Django permission: the policy still decides."""
+    from django.contrib.auth import get_user_model
+
+    preparer = get_user_model().objects.get(username="baoan_preparer")
+    preparer.is_staff = preparer.is_superuser = True
+    preparer.save()
+    return preparer
+
+
+def test_a_line_cannot_be_added_to_an_approved_budget_in_the_admin(staff_preparer, client):
+    from budgets.models import BasicExpenditureLine, FunctionalCode, FundingSource, UnitBudget
+
+    client.force_login(staff_preparer)
+    budget = UnitBudget.objects.get(cycle__year=2020, unit__code="baoan")
+    assert budget.is_locked
+    before = BasicExpenditureLine.objects.filter(budget=budget).count()
+    response = client.post(reverse("admin:budgets_basicexpenditureline_add"), {
+        "budget": budget.pk, "functional_code": FunctionalCode.objects.get(code="2080109").pk,
+        "funding_source": FundingSource.objects.get(code="general_operating").pk, "amount": "1.00", "note": "x"})  # fmt: skip
+    assert response.status_code in (200, 403)
+    assert BasicExpenditureLine.objects.filter(budget=budget).count() == before
+
+
+def test_a_project_cannot_be_created_as_published_in_the_admin(staff_preparer, client):
+    from budgets.models import Project
+
+    client.force_login(staff_preparer)
+    page = client.get(reverse("admin:budgets_project_add")).content.decode()
+    assert 'name="state"' not in page and 'name="version"' not in page and 'name="state_changed_at"' not in page
+
+
+@pytest.mark.parametrize("username", ["admin", "hq_reviewer", "hq_approver", "auditor"])
+def test_workflow_fields_are_read_only_and_only_the_units_staff_change_a_draft(demo, client, username):
+    from budgets.models import Project
+
+    project = Project.objects.filter(budget__cycle__year=2021, budget__unit__code="baoan").first() or \
+        Project.objects.first()  # fmt: skip
+    Project.objects.filter(pk=project.pk).update(state="draft")
+    client.login(username=username, password="demo-2020")
+    url = reverse("admin:budgets_project_change", args=[project.pk])
+    client.post(url, {"name": "改名", "state": "published", "version": "99"})
+    project.refresh_from_db()
+    assert project.name != "改名" and project.state == "draft" and project.version != 99
+
+
+def test_a_submitted_project_cannot_be_changed_in_the_admin(staff_preparer, client):
+    from budgets.models import Project
+
+    project = Project.objects.filter(budget__unit__code="baoan").first()
+    Project.objects.filter(pk=project.pk).update(state="submitted")
+    client.force_login(staff_preparer)
+    url = reverse("admin:budgets_project_change", args=[project.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="name"' not in page.content.decode()  # a view, not a form
+    client.post(url, {"name": "改名"})
+    project.refresh_from_db()
+    assert project.name != "改名"
+    assert client.post(reverse("admin:budgets_project_delete", args=[project.pk]), {"post": "yes"}).status_code == 403
+    assert Project.objects.filter(pk=project.pk).exists()
+

@@ -48,7 +48,7 @@ def test_one_bad_row_saves_nothing(demo, client):
 
 
 def test_the_unit_submission_is_checked_before_it_goes_to_hq(demo, client):
-    from approvals import checks
+    from budgets import checks
 
     budget = UnitBudget.objects.get(cycle__year=2021, unit__code="baoan")
     assert {p.code for p in checks.budget_problems(budget)} == {"basic_lines", "three_public"}

@@ -115,3 +115,115 @@ def test_calendar_edits_survive_ensuring_defaults_again():
     cycle.deadlines.filter(kind="monitoring_due").update(due_date=date(2033, 9, 5))
     cycle_deadlines_ensure(cycle=cycle)
     assert cycle.deadlines.get(kind="monitoring_due").due_date == date(2033, 9, 5)
+
+
+# --- Money is never negative, in the database too ----------------------------------------
+
+
+def _negative_update_cases():
+    from approvals.models import AdjustmentRequest
+    from budgets.models import AssetLine, ProjectFunctionalPart, ProjectSubItem
+    from performance.models import DepartmentTask
+
+    return [
+        (Project, "fiscal_amount"),
+        (Project, "total_amount"),
+        (ProjectSubItem, "amount"),
+        (BasicExpenditureLine, "amount"),
+        (ProcurementLine, "amount"),
+        (ThreePublicExpense, "reception"),
+        (AssetLine, "planned_amount"),
+        (ProjectFunctionalPart, "amount"),
+        (AdjustmentRequest, "adjusted_fiscal_amount"),
+        (DepartmentTask, "fiscal_amount"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_a_negative_amount_written_past_the_validators_is_refused_by_the_database(index):
+    model, name = _negative_update_cases()[index]
+    row = model.objects.order_by("pk").first()
+    if row is None:  # the demo may hold none: make one
+        row = _make(model)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=row.pk).update(**{name: Decimal("-0.01")})
+
+
+def _make(model):
+    from approvals.models import AdjustmentRequest
+    from budgets.models import AssetLine, ProjectFunctionalPart, ProjectSubItem
+    from performance.models import DepartmentTarget, DepartmentTask
+
+    budget = BudgetFactory()
+    if model is ProjectSubItem:
+        return ProjectSubItem.objects.create(project=ProjectFactory(budget=budget), name="x", amount=Decimal("1"))
+    if model is AssetLine:
+        return AssetLine.objects.create(budget=budget, category="vehicle")
+    if model is ProjectFunctionalPart:
+        code = FunctionalCode.objects.get(code="2080109")
+        return ProjectFunctionalPart.objects.create(budget=budget, functional_code=code, amount=Decimal("1"))
+    if model is DepartmentTask:
+        target = DepartmentTarget.objects.create(cycle=budget.cycle, unit=budget.unit)
+        return DepartmentTask.objects.create(department_target=target, name="x")
+    if model is AdjustmentRequest:
+        from django.contrib.auth import get_user_model
+
+        project = ProjectFactory(budget=budget)
+        return AdjustmentRequest.objects.create(
+            budget=budget,
+            project=project,
+            original_fiscal_amount=Decimal("1"),
+            original_other_amount=Decimal("0"),
+            adjusted_fiscal_amount=Decimal("2"),
+            adjusted_other_amount=Decimal("0"),
+            reason="x",
+            requested_by=get_user_model().objects.order_by("pk").first(),
+        )
+    raise AssertionError(model)
+
+
+def test_nullable_amounts_may_stay_empty_but_not_go_negative():
+    project = ProjectFactory(last_year_amount=None)
+    Project.objects.filter(pk=project.pk).update(last_year_amount=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(last_year_amount=Decimal("-1"))
+
+
+# --- Sub-items add up to the project's amount on every save ------------------------------
+
+
+def _sub_items_case():
+    from budgets.models import UnitBudget
+    from tests.approvals.conftest import complete_project_data, user
+
+    return UnitBudget.objects.get(cycle__year=2021, unit__code="baoan"), complete_project_data, user
+
+
+def test_a_project_saved_with_sub_items_that_do_not_add_up_is_refused(demo):
+    from budgets.services import project_create, project_update
+    from core.errors import BusinessRuleError
+
+    budget, data, user = _sub_items_case()
+    with pytest.raises(BusinessRuleError) as refused:
+        project_create(budget=budget, actor=user("baoan_preparer"), data=data(name="明细不符"),
+                       sub_items=[{"name": "甲", "amount": Decimal("400000")}, {"name": "乙", "amount": Decimal("1")}])  # fmt: skip
+    assert refused.value.code == "sub_items_sum"
+    assert not Project.objects.filter(budget=budget, name="明细不符").exists()
+
+    project = project_create(budget=budget, actor=user("baoan_preparer"), data=data(name="明细相符"),
+                             sub_items=[{"name": "甲", "amount": Decimal("400000")},
+                                        {"name": "乙", "amount": Decimal("200000")}])  # fmt: skip
+    first = project.sub_items.get(name="甲")
+    with pytest.raises(BusinessRuleError) as refused:
+        project_update(project=project, actor=user("baoan_preparer"), version=project.version,
+                       data={"fiscal_amount": Decimal("650000"), "total_amount": Decimal("650000")},
+                       sub_items=[{"id": first.pk, "name": "甲", "amount": Decimal("420000")}])  # fmt: skip
+    assert refused.value.code == "sub_items_sum"
+    project.refresh_from_db()
+    assert project.amount == Decimal("600000.00") and first.amount == Decimal("400000.00")
+    assert project.sub_items.get(pk=first.pk).amount == Decimal("400000.00")
+
+    project_update(project=project, actor=user("baoan_preparer"), version=project.version,
+                   data={"fiscal_amount": Decimal("650000"), "total_amount": Decimal("650000")},
+                   sub_items=[{"id": first.pk, "name": "甲", "amount": Decimal("450000")}])  # fmt: skip
+    assert sum(s.amount for s in project.sub_items.all()) == Decimal("650000.00")

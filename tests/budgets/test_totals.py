@@ -61,3 +61,34 @@ def test_totals_take_a_fixed_number_of_queries(demo, django_assert_max_num_queri
     with django_assert_max_num_queries(1):
         rows = list(budgets_with_totals(UnitBudget.objects.filter(cycle=demo)))
     assert len(rows) == 13
+
+
+def test_initial_budget_is_the_current_one_minus_approved_adjustments(demo):
+    """年初预算 = today's total minus the approved adjustments' deltas (a rejected one does not
+    count); 调整后预算 = today's total; the dashboard's rate is abs(delta) / adjusted."""
+    from django.contrib.auth import get_user_model
+
+    from approvals.selectors import adjustment_rates, budget_amounts, initial_amount
+    from approvals.services import adjustment_decide, adjustment_request
+    from core.models import Unit
+
+    users = get_user_model().objects
+    budget = UnitBudget.objects.get(cycle=demo, unit__code="luohu")
+    before = budgets_with_totals(UnitBudget.objects.filter(pk=budget.pk)).get().total
+    line = BasicExpenditureLine.objects.filter(budget=budget).order_by("pk").first()
+    old_line = line.amount
+    approved = adjustment_request(basic_line=line, actor=users.get(username="luohu_head"),
+                                  fiscal_amount=old_line + Decimal("1000"), reason="增人增资")  # fmt: skip
+    adjustment_decide(adjustment=approved, actor=users.get(username="hq_approver"), approve=True)
+    project = budget.projects.order_by("pk").first()
+    rejected = adjustment_request(project=project, actor=users.get(username="luohu_head"),
+                                  fiscal_amount=project.amount + Decimal("5000"), reason="x")  # fmt: skip
+    adjustment_decide(adjustment=rejected, actor=users.get(username="hq_approver"), approve=False, comment="不予调整")
+
+    line.refresh_from_db()
+    assert (line.amount, initial_amount(line)) == (old_line + Decimal("1000"), old_line)
+    assert initial_amount(project) == project.amount
+    (amounts,) = budget_amounts(UnitBudget.objects.filter(pk=budget.pk))
+    assert (amounts.initial, amounts.adjusted) == (before, before + Decimal("1000"))
+    rates, _bureau = adjustment_rates(cycle=demo, units=Unit.objects.filter(code="luohu"))
+    assert rates[budget.unit_id] == Decimal("1000") / (before + Decimal("1000"))

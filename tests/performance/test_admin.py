@@ -18,7 +18,6 @@ MODELS = [
     "spendingrecord",
     "projectevaluation",
     "departmentevaluation",
-    "performanceevent",
 ]
 
 

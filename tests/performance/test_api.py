@@ -169,7 +169,7 @@ def test_target_change_through_the_api(demo, baoan_project):
     )
     assert created.status_code == 201 and created.json()["previous_text"] == "4期"
     url = f"{BASE}/target-changes/{created.json()['id']}/"
-    assert api("hq_reviewer").post(f"{url}approve/").json()["code"] == "not_allowed"
+    assert api("hq_reviewer").post(f"{url}approve/").json()["code"] == "forbidden"  # the engine's code
     assert api("hq_approver").post(f"{url}approve/").json()["state"] == "approved"
     indicator.refresh_from_db()
     assert indicator.target_text == "2期"
@@ -264,7 +264,9 @@ def test_list_endpoints_keep_their_query_count(demo, django_assert_max_num_queri
     users = {u.username: u for u in get_user_model().objects.all()}
     for project in Project.objects.filter(budget__cycle=demo, budget__unit__code="baoan"):
         services.project_monitoring_start(round=monitoring_round, project=project, actor=users["baoan_head"])
-    with django_assert_max_num_queries(12):
+    # 13: the approved adjustments of the listed projects are one more query (issue #3), still
+    # independent of the number of rows.
+    with django_assert_max_num_queries(13):
         body = api("hq_reviewer").get(f"{BASE}/monitoring/").json()
     assert body["count"] == 9
     for project in Project.objects.filter(budget__cycle=demo, budget__unit__code="baoan"):

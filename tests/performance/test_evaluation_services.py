@@ -134,7 +134,7 @@ def test_department_rubric_is_prefilled_from_the_applications_records(demo, user
     figures = evaluation.inputs["figures"]
     assert figures["budget_initial"]["value"] == "76562652.00"  # 宝安分局's budget, from its lines
     assert figures["budget_adjusted"]["value"] == "76562652.00"
-    assert "issue #3" in figures["budget_adjusted"]["source"]
+    assert "预算调整" in figures["budget_adjusted"]["source"]
     assert figures["procurement_planned"]["value"] == "1590000.00"
     assert figures["three_public_budget"]["value"] == "120000.00"
     assert [

@@ -8,15 +8,12 @@ from django.core import mail
 from django.urls import reverse
 
 from budgets.models import CycleDeadline, DeadlineKind
-from reminders.models import MessageStatus, ReminderLog, ReminderMessage, ReminderPolicy
-from reminders.owing import register_owing, units_of_cycle
-from reminders.services import (
-    messages_send,
-    messages_unsent,
-    preference_set,
-    reminders_scan,
-    steps_due,
-)
+from core.mail import digest_compose, send, unsent
+from core.models import MessageKind, MessageStatus, OutboxMessage
+from core.services import digest_preference_set
+from reminders.models import ReminderLog, ReminderPolicy
+from reminders.owing import OWING, units_of_cycle
+from reminders.services import reminders_scan, steps_due
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +38,7 @@ def preparation(demo):
 
 
 def send_all():
-    return messages_send(message_ids=messages_unsent())
+    return send(message_ids=unsent())
 
 
 def test_steps_follow_the_policy():
@@ -76,10 +73,10 @@ def test_seven_days_before_every_preparer_and_head_is_reminded_once(
 def test_a_second_scan_and_a_retried_batch_send_nothing_more(preparation):
     preparation(3)
     reminders_scan(today=TODAY)
-    ids = messages_unsent()
-    assert messages_send(message_ids=ids) == 6
+    ids = unsent()
+    assert send(message_ids=ids) == 6
     assert reminders_scan(today=TODAY)["recorded"] == 0
-    assert messages_send(message_ids=ids) == 0  # a task delivered twice
+    assert send(message_ids=ids) == 0  # a task delivered twice
     assert len(mail.outbox) == 6
     assert ReminderLog.objects.count() == 6
 
@@ -106,36 +103,34 @@ def test_overdue_escalates_to_the_head_then_hq(preparation):
     assert ReminderLog.objects.filter(step="escalation:hq", recipient__username="hq_approver").count() == 3
 
 
-def test_a_unit_that_no_longer_owes_is_not_reminded(preparation):
+def test_a_unit_that_no_longer_owes_is_not_reminded(preparation, monkeypatch):
     preparation(1)
-    register_owing(
+    monkeypatch.setitem(
+        OWING,
         DeadlineKind.PREPARATION,
         lambda d: {u: users for u, users in units_of_cycle(d).items() if u.code == "baoan"},
     )
-    try:
-        reminders_scan(today=TODAY)
-    finally:
-        register_owing(DeadlineKind.PREPARATION, units_of_cycle)
+    reminders_scan(today=TODAY)
     assert set(ReminderLog.objects.values_list("unit__code", flat=True)) == {"baoan"}
 
 
 def test_a_digest_user_gets_one_email_for_all_their_reminders(preparation, demo):
     from django.contrib.auth import get_user_model
 
-    from reminders.services import digest_send
-
     head = get_user_model().objects.get(username="baoan_head")
-    preference_set(user=head, daily_digest=True)
+    digest_preference_set(user=head, daily_digest=True)
     preparation(-8)
     reminders_scan(today=TODAY)
     send_all()
     assert not [m for m in mail.outbox if m.to == [head.email]]
-    digest_send()
+    digest_compose()
     send_all()
     digests = [m for m in mail.outbox if m.to == [head.email]]
     assert len(digests) == 1
     assert ReminderLog.objects.filter(recipient=head).count() == 2  # overdue + escalation
-    assert ReminderMessage.objects.get(recipient=head).is_digest
+    assert OutboxMessage.objects.get(recipient=head, kind=MessageKind.DIGEST).status == MessageStatus.SENT
+    collected = OutboxMessage.objects.filter(recipient=head, kind=MessageKind.REMINDER)
+    assert set(collected.values_list("status", flat=True)) == {MessageStatus.IN_DIGEST}
 
 
 def test_a_failed_send_is_retried_by_the_next_scan(preparation, settings):
@@ -143,7 +138,7 @@ def test_a_failed_send_is_retried_by_the_next_scan(preparation, settings):
     settings.EMAIL_BACKEND = "tests.reminders.failing_backend.EmailBackend"
     reminders_scan(today=TODAY)
     assert send_all() == 0
-    assert set(ReminderMessage.objects.values_list("status", flat=True)) == {MessageStatus.FAILED}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {MessageStatus.FAILED}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     reminders_scan(today=TODAY)
     assert send_all() == 6

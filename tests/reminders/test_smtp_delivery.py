@@ -4,9 +4,9 @@ import socket
 
 import pytest
 from django.core.mail import get_connection
-from reminders.delivery import claim, send_one
 
-from reminders.models import MessageStatus, ReminderMessage
+from core.delivery import claim, send_one
+from core.models import MessageKind, MessageStatus, OutboxMessage
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,10 @@ def smtp(settings):
 @pytest.fixture
 def message(db):
     user = UserFactory(email="zhang@example.invalid")
-    return ReminderMessage.objects.create(
+    return OutboxMessage.objects.create(
         recipient=user,
         email=user.email,
+        kind=MessageKind.REMINDER,
         subject="预算编制截止提醒 / reminder",
         body="还有 3 天。\n.\n3 days left.",
     )
@@ -62,7 +63,7 @@ def test_a_message_goes_out_once_with_its_chinese_subject(smtp, message):
 
 
 def test_when_another_worker_takes_over_only_one_delivers(smtp, message, settings):
-    settings.REMINDERS_SEND_LEASE_SECONDS = 0
+    settings.MAIL_SEND_LEASE_SECONDS = 0
     first = claim(message.pk, "worker-a")
     second = claim(message.pk, "worker-b")  # the lease ran out: worker b takes the message over
     assert (first, second) == (1, 2)

@@ -171,7 +171,7 @@ def test_sigkill_mid_batch_then_restart_delivers_every_reminder_exactly_once(
         with _db(worker_env) as db:
             expected = db.execute("select count(*) from reminders_reminderlog").fetchone()[0]
             unsent = db.execute(
-                "select count(*) from reminders_remindermessage where status != 'sent'"
+                "select count(*) from core_outboxmessage where status != 'sent'"
             ).fetchone()[0]
         assert expected == 45  # 13 units x 3 preparers + 6 demo users; before:1 for each
         assert unsent > 0, "the kill came after the batch had finished"
@@ -190,6 +190,6 @@ def test_sigkill_mid_batch_then_restart_delivers_every_reminder_exactly_once(
     assert max(counts.values()) == 1
     with _db(worker_env) as db:
         statuses = dict(
-            db.execute("select status, count(*) from reminders_remindermessage group by status").fetchall()
+            db.execute("select status, count(*) from core_outboxmessage group by status").fetchall()
         )
     assert statuses == {"sent": expected}

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCycle
 from core.models import Unit
-from disclosure.resources import (
+from performance.models import Indicator, Level1, Level2
+
+from .resources import (
     UNIT,
     BudgetResource,
     ImportKind,
@@ -17,8 +19,6 @@ from disclosure.resources import (
     _field,
     _text,
 )
-
-from .models import Indicator, Level1, Level2
 
 
 class IndicatorResource(BudgetResource):

@@ -9,8 +9,7 @@ from typing import Any
 
 from budgets.models import ZERO, BudgetCycle, Project
 from core.models import Unit
-
-from .models import DepartmentTarget, Indicator
+from performance.models import DepartmentTarget, Indicator
 
 
 def _indicator(indicator: Indicator) -> dict[str, Any]:

@@ -1,0 +1,9 @@
+"""Every sheet of the budget workbook import, in import order: a sub-item or a procurement line may
+name a project of the file, an indicator a project of the file."""
+
+from .indicator_resource import INDICATORS
+from .resources import KINDS, ImportKind
+
+
+def kinds() -> list[ImportKind]:
+    return [*KINDS, INDICATORS]
