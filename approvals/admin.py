@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets import history
 from budgets import services as budget_services
 from budgets.money import format_wan
+from budgets.workflow import machine_of
 from core import policy
 from core.admin import ReadOnlyAdmin
 from core.errors import BusinessRuleError
@@ -67,6 +68,13 @@ class AmountFilter(admin.SimpleListFilter):
         if high is not None:
             queryset = queryset.filter(_amount__lt=high)
         return queryset
+
+
+def _state_label(item, state: str) -> str:
+    try:
+        return str(machine_of(item).states(state).label)
+    except (KeyError, ValueError, LookupError):
+        return state
 
 
 class ReasonForm(forms.Form):
@@ -189,13 +197,17 @@ class ReviewQueueProjectAdmin(QueueAdmin):
                 e.created_at.strftime("%Y-%m-%d %H:%M"),
                 e.actor,
                 e.action,
-                e.get_to_state_display(),
+                _state_label(obj, e.to_state),
                 e.comment,
-                format_html_join("", "<div>· {}: {}</div>", ((c.target or "—", c.text) for c in e.comments.all())),
+                format_html_join(
+                    "", "<div>· {}: {}</div>", ((c.target or "—", c.text) for c in e.comments.all())
+                ),
             )
             for e in history.events_of(obj)
         ]
-        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows))) if rows else "—"
+        return (
+            format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows))) if rows else "—"
+        )
 
     @admin.action(description=_("Cut the amount of the selected item (one at a time)"))
     def cut_selected(self, request, queryset):
@@ -207,7 +219,9 @@ class ReviewQueueProjectAdmin(QueueAdmin):
             "fiscal_amount": project.fiscal_amount, "other_amount": project.other_amount})  # fmt: skip
         if "confirm" in request.POST and form.is_valid():
             try:
-                budget_services.item_transition(item=project, action="cut", actor=request.user, **form.cleaned_data)
+                budget_services.item_transition(
+                    item=project, action="cut", actor=request.user, **form.cleaned_data
+                )
             except BusinessRuleError as error:
                 form.add_error(None, str(error.message))
             else:

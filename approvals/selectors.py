@@ -76,9 +76,9 @@ class Dashboard:
 def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
     budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
     projects = list(
-        Project.objects.restrict(user).filter(budget__cycle=cycle).only(
-            "id", "budget_id", "state", "state_changed_at", "fiscal_amount", "other_amount", "name"
-        )
+        Project.objects.restrict(user)
+        .filter(budget__cycle=cycle)
+        .only("id", "budget_id", "state", "state_changed_at", "fiscal_amount", "other_amount", "name")
     )
     requested = defaultdict(lambda: ZERO)
     first_submission = {}  # what the unit first asked HQ for

@@ -44,16 +44,22 @@ def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, 
     other_amount = amount_or_error(other_amount)
     with transaction.atomic():
         if project is not None:
-            item = Project.objects.select_for_update().select_related("budget__unit", "budget__cycle").get(
-                pk=project.pk
+            item = (
+                Project.objects.select_for_update()
+                .select_related("budget__unit", "budget__cycle")
+                .get(pk=project.pk)
             )
         else:
-            item = BasicExpenditureLine.objects.select_for_update().select_related("budget__unit").get(
-                pk=basic_line.pk
+            item = (
+                BasicExpenditureLine.objects.select_for_update()
+                .select_related("budget__unit")
+                .get(pk=basic_line.pk)
             )
             other_amount = ZERO
         if not policy.can_request_adjustment(actor, item):
-            raise BusinessRuleError("forbidden", _("Only the unit's staff may ask to adjust an approved item."))
+            raise BusinessRuleError(
+                "forbidden", _("Only the unit's staff may ask to adjust an approved item.")
+            )
         if not reason.strip():
             raise BusinessRuleError("reason_required", _("Give a reason."))
         original_fiscal, original_other = adjustable_amounts(item)
@@ -90,8 +96,14 @@ def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, 
         return adjustment
 
 
-def adjustment_decide(*, adjustment: AdjustmentRequest, actor, approve: bool, comment: str = "") -> AdjustmentRequest:
+def adjustment_decide(
+    *, adjustment: AdjustmentRequest, actor, approve: bool, comment: str = ""
+) -> AdjustmentRequest:
     workflow.transition(
-        machine=ADJUSTMENT, obj=adjustment, action="approve" if approve else "reject", actor=actor, reason=comment
+        machine=ADJUSTMENT,
+        obj=adjustment,
+        action="approve" if approve else "reject",
+        actor=actor,
+        reason=comment,
     )
     return adjustment

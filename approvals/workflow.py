@@ -38,15 +38,19 @@ def apply(step: Step) -> None:
     if adjustment.project_id:
         item = Project.objects.select_for_update().get(pk=adjustment.project_id)
     else:
-        item = BasicExpenditureLine.objects.select_for_update().select_related("budget").get(
-            pk=adjustment.basic_line_id
+        item = (
+            BasicExpenditureLine.objects.select_for_update()
+            .select_related("budget")
+            .get(pk=adjustment.basic_line_id)
         )
     if sum(adjustable_amounts(item)) != adjustment.original_amount:
         raise BusinessRuleError("conflict", _("The item changed since this adjustment was asked for."))
     apply_adjustment(item=item, adjustment=adjustment, actor=step.actor)
     step.data.update(
         adjustment=adjustment.pk,
-        original=str(adjustment.original_amount), adjusted=str(adjustment.adjusted_amount), of=str(item)
+        original=str(adjustment.original_amount),
+        adjusted=str(adjustment.adjusted_amount),
+        of=str(item),
     )
 
 
@@ -61,12 +65,27 @@ ADJUSTMENT = Machine(
     model=AdjustmentRequest,
     states=AdjustmentState,
     transitions=table(
-        Transition("approve", frozenset({A.PENDING}), A.APPROVED, frozenset({Role.HQ_APPROVER}),
-                   EventType.ADJUSTMENT_APPROVE, label=gettext_lazy("Approve"), effects=(apply, decided),
-                   notify_unit=UNIT_STAFF_ROLES),
-        Transition("reject", frozenset({A.PENDING}), A.REJECTED, frozenset({Role.HQ_APPROVER}),
-                   EventType.ADJUSTMENT_REJECT, needs_reason=True, label=gettext_lazy("Reject"),
-                   effects=(decided,), notify_unit=UNIT_STAFF_ROLES),
+        Transition(
+            "approve",
+            frozenset({A.PENDING}),
+            A.APPROVED,
+            frozenset({Role.HQ_APPROVER}),
+            EventType.ADJUSTMENT_APPROVE,
+            label=gettext_lazy("Approve"),
+            effects=(apply, decided),
+            notify_unit=UNIT_STAFF_ROLES,
+        ),
+        Transition(
+            "reject",
+            frozenset({A.PENDING}),
+            A.REJECTED,
+            frozenset({Role.HQ_APPROVER}),
+            EventType.ADJUSTMENT_REJECT,
+            needs_reason=True,
+            label=gettext_lazy("Reject"),
+            effects=(decided,),
+            notify_unit=UNIT_STAFF_ROLES,
+        ),
     ),
     editable_states=frozenset(),
     next_actors={A.PENDING: frozenset({Role.HQ_APPROVER}), A.APPROVED: frozenset(), A.REJECTED: frozenset()},

@@ -211,13 +211,25 @@ class ProjectSubItemInline(admin.TabularInline):
     extra = 0
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and obj is not None and policy.can_change(request.user, obj)
+        return (
+            super().has_add_permission(request, obj)
+            and obj is not None
+            and policy.can_change(request.user, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and obj is not None and policy.can_change(request.user, obj)
+        return (
+            super().has_change_permission(request, obj)
+            and obj is not None
+            and policy.can_change(request.user, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and obj is not None and policy.can_change(request.user, obj)
+        return (
+            super().has_delete_permission(request, obj)
+            and obj is not None
+            and policy.can_change(request.user, obj)
+        )
 
 
 @admin.register(Project)

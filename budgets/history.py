@@ -83,8 +83,6 @@ def field_history(item) -> list[HistoryEntry]:
     return list(reversed(entries))
 
 
-
-
 # --- What a comment is about -------------------------------------------------------------------
 # A comment points at the whole item, a field (``field:annual_goal``) or a row (``sub_item:12``,
 # ``indicator:34``). Apps above add the kinds of rows they own (performance: indicators).
@@ -97,7 +95,11 @@ def register_comment_target(kind: str, label: Callable[[str], str | None]) -> No
 
 
 def _sub_item(key: str) -> str | None:
-    name = ProjectSubItem.objects.filter(pk=key).values_list("name", flat=True).first() if key.isdigit() else None
+    name = (
+        ProjectSubItem.objects.filter(pk=key).values_list("name", flat=True).first()
+        if key.isdigit()
+        else None
+    )
     return f"{_('Sub-item')}：{name}" if name else None
 
 

@@ -41,8 +41,6 @@ def cycle_deadlines_ensure(*, cycle: BudgetCycle) -> list[CycleDeadline]:
 # --- Editing a unit's drafts (issue #3) ------------------------------------------------------
 
 
-
-
 def _check_editable(*, actor, item) -> None:
     if not policy.can_change(actor, item):
         raise BusinessRuleError(

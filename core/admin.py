@@ -66,7 +66,16 @@ class EventCommentInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin, RestrictedAdmin):
-    list_display = ["created_at", "actor", "type", "unit", "subject_label", "from_state", "to_state", "comment"]
+    list_display = [
+        "created_at",
+        "actor",
+        "type",
+        "unit",
+        "subject_label",
+        "from_state",
+        "to_state",
+        "comment",
+    ]
     list_filter = ["type", "content_type", "unit"]
     search_fields = ["comment", "actor__username"]
     list_select_related = ["actor", "unit", "content_type"]

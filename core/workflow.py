@@ -163,7 +163,9 @@ def transition(*, machine: Machine, obj, action: str, actor, reason: str = "", *
     return event
 
 
-def start(*, machine: Machine, obj, actor, event_type: EventType, reason: str = "", data: dict | None = None) -> Event:
+def start(
+    *, machine: Machine, obj, actor, event_type: EventType, reason: str = "", data: dict | None = None
+) -> Event:
     """A new row of ``machine`` (an adjustment asked for, a report started): its first event,
     and the notifications of its first state's next actors. Call it inside the transaction that
     created ``obj``."""

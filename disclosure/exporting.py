@@ -17,7 +17,7 @@ from .checks import workbook_findings
 from .workbook.data import CycleData, cycle_data
 from .workbook.registry import tables_for
 from .workbook.table import Table
-from .workbook.writer import new_workbook, write_check_sheet, write_table
+from .workbook.writer import new_workbook, text_cells_only, write_check_sheet, write_table
 
 Progress = Callable[[int, str], None]
 
@@ -30,7 +30,7 @@ class BuiltWorkbook:
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        self.workbook.save(buffer)
+        text_cells_only(self.workbook).save(buffer)
         return buffer.getvalue()
 
 

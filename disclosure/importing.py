@@ -330,7 +330,9 @@ def import_workbook(
         report.problems = rejected.problems
         return report
     if user is not None and (unit is None or not policy.can_import_for_unit(user, unit)):
-        report.problems = [Problem("", None, "", _("Only the unit's own preparer or head may import its figures."))]
+        report.problems = [
+            Problem("", None, "", _("Only the unit's own preparer or head may import its figures."))
+        ]
         return report
     lookups = Lookups(cycle, unit, user)
     plan = []

@@ -361,7 +361,9 @@ class BudgetResource(resources.ModelResource):
         user = self.lookups.user
         for subject in subjects:
             try:
-                allowed = policy.can_change(user, subject) if user is not None else policy._editable_state(subject)
+                allowed = (
+                    policy.can_change(user, subject) if user is not None else policy._editable_state(subject)
+                )
             except ObjectDoesNotExist:  # no budget or project: that cell's own error says so
                 return ""
             if not allowed:
@@ -636,4 +638,3 @@ KINDS: list[ImportKind] = [
     ImportKind(ThreePublicResource.sheet, ThreePublicResource, _in_cycle(ThreePublicExpense)),
     ImportKind(FunctionalPartResource.sheet, FunctionalPartResource, _in_cycle(ProjectFunctionalPart)),
 ]
-

@@ -110,7 +110,9 @@ def _require_import_rights(user: AbstractBaseUser, unit: Unit | None) -> None:
     """An import writes a unit's figures: its own preparer or head only (DOMAIN §10). HQ decides
     and the auditor reads; neither imports, and nobody imports the whole bureau from a page."""
     if unit is None or not can_import_for_unit(user, unit):
-        raise BusinessRuleError("import_forbidden", _("Only the unit's own preparer or head may import its figures."))
+        raise BusinessRuleError(
+            "import_forbidden", _("Only the unit's own preparer or head may import its figures.")
+        )
 
 
 def _inline_max_bytes() -> int:

@@ -15,6 +15,7 @@ from budgets.models import BudgetCycle
 from core.models import Unit
 
 from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
+from .workbook.writer import text_cells_only
 
 INSTRUCTIONS = "填写说明"
 CODE_SHEETS = {
@@ -147,7 +148,7 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
             ws.append(values)
         ws.column_dimensions["A"].width = 16
         ws.column_dimensions["B"].width = 40
-    return workbook
+    return text_cells_only(workbook)
 
 
 def _validations(ws, columns: list[str]) -> None:
@@ -167,5 +168,5 @@ def _validations(ws, columns: list[str]) -> None:
 
 def template_bytes(**kwargs) -> bytes:
     buffer = io.BytesIO()
-    build_template(**kwargs).save(buffer)
+    text_cells_only(build_template(**kwargs)).save(buffer)
     return buffer.getvalue()

@@ -215,5 +215,9 @@ def text_edit(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "disclosure/text.html",
-        {"cycle": cycle, "sections": disclosure_text(cycle=cycle), "can_edit": can_edit_bureau_documents(request.user)},
+        {
+            "cycle": cycle,
+            "sections": disclosure_text(cycle=cycle),
+            "can_edit": can_edit_bureau_documents(request.user),
+        },
     )

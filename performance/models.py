@@ -324,9 +324,6 @@ class PerformanceSettings(models.Model):
 # --- States and history --------------------------------------------------------------------
 
 
-
-
-
 # --- The August checkpoint (DOMAIN §7) -----------------------------------------------------
 
 

@@ -173,7 +173,13 @@ def project_targets_save(*, project: Project, rows: Sequence[IndicatorData], act
               "for a target change in the monitoring form."),
         )  # fmt: skip
     saved = _replace_indicators({"project": project}, rows)
-    _event(project, event_type=EventType.TARGETS_SAVED, actor=actor, unit=project.budget.unit, comment=f"{len(saved)}")
+    _event(
+        project,
+        event_type=EventType.TARGETS_SAVED,
+        actor=actor,
+        unit=project.budget.unit,
+        comment=f"{len(saved)}",
+    )
     return saved
 
 
@@ -332,7 +338,9 @@ def project_monitoring_submit(*, monitoring: ProjectMonitoring, actor) -> Projec
     return monitoring
 
 
-def project_monitoring_approve(*, monitoring: ProjectMonitoring, actor, comment: str = "") -> ProjectMonitoring:
+def project_monitoring_approve(
+    *, monitoring: ProjectMonitoring, actor, comment: str = ""
+) -> ProjectMonitoring:
     workflow.transition(machine=MONITORING, obj=monitoring, action="approve", actor=actor, reason=comment)
     return monitoring
 
@@ -563,13 +571,19 @@ def project_evaluation_submit(*, evaluation: ProjectEvaluation, actor) -> Projec
     return evaluation
 
 
-def project_evaluation_approve(*, evaluation: ProjectEvaluation, actor, comment: str = "") -> ProjectEvaluation:
-    workflow.transition(machine=PROJECT_EVALUATION, obj=evaluation, action="approve", actor=actor, reason=comment)
+def project_evaluation_approve(
+    *, evaluation: ProjectEvaluation, actor, comment: str = ""
+) -> ProjectEvaluation:
+    workflow.transition(
+        machine=PROJECT_EVALUATION, obj=evaluation, action="approve", actor=actor, reason=comment
+    )
     return evaluation
 
 
 def project_evaluation_return(*, evaluation: ProjectEvaluation, actor, comment: str) -> ProjectEvaluation:
-    workflow.transition(machine=PROJECT_EVALUATION, obj=evaluation, action="return", actor=actor, reason=comment)
+    workflow.transition(
+        machine=PROJECT_EVALUATION, obj=evaluation, action="return", actor=actor, reason=comment
+    )
     return evaluation
 
 
@@ -609,7 +623,9 @@ def department_evaluation_start(*, cycle: BudgetCycle, unit: Unit, actor) -> Dep
         defaults={"inputs": {"figures": department_prefill(cycle=cycle, unit=unit), "checklist": {}}},
     )
     if created:
-        workflow.start(machine=DEPARTMENT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START)
+        workflow.start(
+            machine=DEPARTMENT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START
+        )
     return evaluation
 
 
@@ -651,13 +667,17 @@ def department_evaluation_submit(*, evaluation: DepartmentEvaluation, actor) -> 
     return evaluation
 
 
-def department_evaluation_approve(*, evaluation: DepartmentEvaluation, actor, comment: str = "") -> DepartmentEvaluation:
+def department_evaluation_approve(
+    *, evaluation: DepartmentEvaluation, actor, comment: str = ""
+) -> DepartmentEvaluation:
     workflow.transition(machine=DEPARTMENT_EVALUATION, obj=evaluation, action="approve", actor=actor,
                         reason=comment)  # fmt: skip
     return evaluation
 
 
-def department_evaluation_return(*, evaluation: DepartmentEvaluation, actor, comment: str) -> DepartmentEvaluation:
+def department_evaluation_return(
+    *, evaluation: DepartmentEvaluation, actor, comment: str
+) -> DepartmentEvaluation:
     workflow.transition(machine=DEPARTMENT_EVALUATION, obj=evaluation, action="return", actor=actor,
                         reason=comment)  # fmt: skip
     return evaluation

@@ -41,9 +41,7 @@ def modules():
 
 @pytest.mark.parametrize(("app", "path"), list(modules()), ids=lambda v: str(v).rsplit("/work/main/", 1)[-1])
 def test_no_app_imports_a_higher_or_sideways_app(app, path):
-    offending = {
-        other for other in imports_of(path) if other != app and LAYERS[other] >= LAYERS[app]
-    }
+    offending = {other for other in imports_of(path) if other != app and LAYERS[other] >= LAYERS[app]}
     assert not offending, f"{path.relative_to(ROOT)} ({app}, layer {LAYERS[app]}) imports {sorted(offending)}"
 
 

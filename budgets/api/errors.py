@@ -8,7 +8,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import BusinessRuleError
 
 # Constraints the services leave to the database, as a preparer would read them.
-CONSTRAINT_MESSAGES = {"project_name_unique_in_budget": "同一单位的项目名称不得重复：本单位本年度已有同名项目。"}
+CONSTRAINT_MESSAGES = {
+    "project_name_unique_in_budget": "同一单位的项目名称不得重复：本单位本年度已有同名项目。"
+}
 
 
 def exception_handler(exc, context):

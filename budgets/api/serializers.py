@@ -80,17 +80,6 @@ class ProjectSubItemSerializer(serializers.ModelSerializer):
         fields = ["name", "amount", "description"]
 
 
-class ProjectListSerializer(serializers.ListSerializer):
-    """Fetches the initial amounts of every project of the page in one query."""
-
-    def to_representation(self, data):
-        from approvals.selectors import initial_amounts
-
-        items = list(data.all() if hasattr(data, "all") else data)
-        self.child.context["initial_amounts"] = initial_amounts(items)
-        return [self.child.to_representation(item) for item in items]
-
-
 class ProjectSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="budget.cycle.year", read_only=True)
     unit = UnitRefSerializer(source="budget.unit", read_only=True)
@@ -99,13 +88,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     funding_source = serializers.SlugRelatedField(slug_field="code", read_only=True)
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
     sub_items = ProjectSubItemSerializer(many=True, read_only=True)
-    initial_amount = serializers.SerializerMethodField(
-        help_text="年初预算: this year's amount before approved adjustments (yuan)."
-    )
 
     class Meta:
         model = Project
-        list_serializer_class = ProjectListSerializer
         fields = [
             "id",
             "year",
@@ -118,7 +103,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "end_date",
             "total_amount",
             "amount",
-            "initial_amount",
             "fiscal_amount",
             "other_amount",
             "functional_code",
@@ -135,13 +119,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "change_reason",
             "sub_items",
         ]
-
-    def get_initial_amount(self, project: Project) -> str:
-        from approvals.selectors import initial_amounts
-
-        known = self.context.get("initial_amounts") or {}
-        amount = known[project.pk] if project.pk in known else initial_amounts([project])[project.pk]
-        return f"{amount:.2f}"
 
 
 class UnitBudgetSerializer(serializers.ModelSerializer):

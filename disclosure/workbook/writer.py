@@ -22,6 +22,23 @@ TOTAL_FILL = PatternFill("solid", fgColor="F3F6FA")
 CHECK_SHEET = "检查结果"
 
 
+def as_text(cell) -> None:
+    """A cell holding text is a text cell: user text such as ``=HYPERLINK(...)`` must not become
+    a formula in the workbook (openpyxl reads every string starting with "=" as one)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def text_cells_only(workbook: Workbook) -> Workbook:
+    """No formula in a workbook this app writes: every string cell is stored as text."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    as_text(cell)
+    return workbook
+
+
 def new_workbook() -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -110,6 +127,7 @@ def _put(cell, value) -> None:
         cell.alignment = Alignment(horizontal="right")
     else:
         cell.value = value
+        as_text(cell)
         cell.alignment = Alignment(wrap_text=isinstance(value, str) and len(value) > 30, vertical="top")
 
 
@@ -154,6 +172,7 @@ def write_check_sheet(workbook: Workbook, findings: Iterable[Finding], *, title:
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
+            as_text(cell)
             cell.border = BOX
     for letter, chars in zip("ABCDEFG", (10, 16, 36, 12, 36, 12, 10), strict=True):
         sheet.column_dimensions[letter].width = chars

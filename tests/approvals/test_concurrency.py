@@ -8,9 +8,9 @@ from django.db import connection, connections
 
 from budgets.models import Project, UnitBudget
 from budgets.services import item_transition, project_create, project_update
+from core.errors import BusinessRuleError
 from core.events import events_of
 from core.models import Event
-from core.errors import BusinessRuleError
 
 from .conftest import complete_project_data, new_project, user
 

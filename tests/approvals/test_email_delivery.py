@@ -36,6 +36,7 @@ item_transition(item=project, action="sign_off", actor=user("baoan_head"))
 print(project.pk)
 """
 
+
 def _redis_up() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
@@ -87,7 +88,9 @@ def redis_worker(smtp_server, tmp_path):
         }
     )
     for command in (["migrate", "--noinput", "-v0"], ["loaddemo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -1,7 +1,7 @@
 import pytest
 
-from budgets.services import item_transition
 from budgets.models import CycleDeadline, DeadlineKind
+from budgets.services import item_transition
 from reminders.owing import owing
 
 from .conftest import user

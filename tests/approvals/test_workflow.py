@@ -57,8 +57,14 @@ def test_the_whole_path_from_draft_to_adjustment(draft_project, django_capture_o
     step(project, "sign_off", "baoan_head")
     assert project.state == State.RESUBMITTED
 
-    step(project, "cut", "hq_reviewer", reason="压减印刷", fiscal_amount=Decimal("500000.00"),
-         sub_items=sub_items_for(project, "500000.00"))
+    step(
+        project,
+        "cut",
+        "hq_reviewer",
+        reason="压减印刷",
+        fiscal_amount=Decimal("500000.00"),
+        sub_items=sub_items_for(project, "500000.00"),
+    )
     assert project.amount == Decimal("500000.00") and project.state == State.UNDER_REVIEW
     step(project, "recommend", "hq_reviewer")
     step(project, "approve", "hq_approver")
@@ -83,7 +89,9 @@ def test_the_whole_path_from_draft_to_adjustment(draft_project, django_capture_o
     assert adjustment.state == AdjustmentState.APPROVED
 
     # One event log: the targets saved with the request are in it too.
-    actions = list(events_of(project).exclude(type="targets_saved").order_by("id").values_list("type", flat=True))
+    actions = list(
+        events_of(project).exclude(type="targets_saved").order_by("id").values_list("type", flat=True)
+    )
     assert actions == ["submit", "sign_off", "return", "submit", "sign_off", "cut", "recommend", "approve",
                        "adjustment_request", "adjustment_approve"]  # fmt: skip
 

@@ -84,11 +84,12 @@ def test_a_line_cannot_be_added_to_an_approved_budget_in_the_admin(staff_prepare
 
 
 def test_a_project_cannot_be_created_as_published_in_the_admin(staff_preparer, client):
-    from budgets.models import Project
 
     client.force_login(staff_preparer)
     page = client.get(reverse("admin:budgets_project_add")).content.decode()
-    assert 'name="state"' not in page and 'name="version"' not in page and 'name="state_changed_at"' not in page
+    assert (
+        'name="state"' not in page and 'name="version"' not in page and 'name="state_changed_at"' not in page
+    )
 
 
 @pytest.mark.parametrize("username", ["admin", "hq_reviewer", "hq_approver", "auditor"])
@@ -117,6 +118,8 @@ def test_a_submitted_project_cannot_be_changed_in_the_admin(staff_preparer, clie
     client.post(url, {"name": "改名"})
     project.refresh_from_db()
     assert project.name != "改名"
-    assert client.post(reverse("admin:budgets_project_delete", args=[project.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:budgets_project_delete", args=[project.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert Project.objects.filter(pk=project.pk).exists()
-

@@ -156,7 +156,9 @@ def _make(model):
 
     budget = BudgetFactory()
     if model is ProjectSubItem:
-        return ProjectSubItem.objects.create(project=ProjectFactory(budget=budget), name="x", amount=Decimal("1"))
+        return ProjectSubItem.objects.create(
+            project=ProjectFactory(budget=budget), name="x", amount=Decimal("1")
+        )
     if model is AssetLine:
         return AssetLine.objects.create(budget=budget, category="vehicle")
     if model is ProjectFunctionalPart:

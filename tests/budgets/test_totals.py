@@ -83,7 +83,9 @@ def test_initial_budget_is_the_current_one_minus_approved_adjustments(demo):
     project = budget.projects.order_by("pk").first()
     rejected = adjustment_request(project=project, actor=users.get(username="luohu_head"),
                                   fiscal_amount=project.amount + Decimal("5000"), reason="x")  # fmt: skip
-    adjustment_decide(adjustment=rejected, actor=users.get(username="hq_approver"), approve=False, comment="不予调整")
+    adjustment_decide(
+        adjustment=rejected, actor=users.get(username="hq_approver"), approve=False, comment="不予调整"
+    )
 
     line.refresh_from_db()
     assert (line.amount, initial_amount(line)) == (old_line + Decimal("1000"), old_line)

@@ -86,7 +86,9 @@ def test_a_job_run_for_a_user_without_the_right_writes_nothing(baoan, demo, tmp_
     report = import_workbook(path=_path(tmp_path, content), cycle=demo, unit=baoan, dry_run=False,
                              user=user("hq_reviewer"))  # fmt: skip
     assert not report.ok
-    assert Project.objects.get(budget__cycle=demo, budget__unit=baoan, name=name).fiscal_amount != Decimal(4321)
+    assert Project.objects.get(budget__cycle=demo, budget__unit=baoan, name=name).fiscal_amount != Decimal(
+        4321
+    )
 
 
 # --- 2. The import edits what policy.can_change allows, and bumps versions ----------------------
@@ -103,7 +105,9 @@ def test_an_import_cannot_change_a_project_that_is_not_editable(baoan, demo, tmp
         assert any(p.sheet == "项目" and p.row == 2 and name in p.message for p in report.problems), [
             p.line() for p in report.problems
         ]
-    assert Project.objects.get(budget__cycle=demo, budget__unit=baoan, name=name).fiscal_amount != Decimal(4321)
+    assert Project.objects.get(budget__cycle=demo, budget__unit=baoan, name=name).fiscal_amount != Decimal(
+        4321
+    )
 
 
 def test_every_row_an_import_changes_is_a_new_version_by_the_importer(baoan, demo, tmp_path):
@@ -215,7 +219,9 @@ def test_the_approvers_inbox_opens_with_a_basic_line_adjustment_pending(demo, cl
     from budgets.models import BasicExpenditureLine
 
     line = BasicExpenditureLine.objects.filter(budget__cycle__year=2020, budget__unit__code="baoan").first()
-    adjustment_request(basic_line=line, actor=user("baoan_head"), fiscal_amount=line.amount + 1, reason="增加")
+    adjustment_request(
+        basic_line=line, actor=user("baoan_head"), fiscal_amount=line.amount + 1, reason="增加"
+    )
     client.force_login(user("hq_approver"))
     assert client.get(reverse("approvals:inbox")).status_code == 200
 
@@ -224,7 +230,9 @@ def test_the_queue_page_shows_a_reason_with_braces(demo, client):
     from budgets.services import item_transition
 
     project = _approved_project_submitted()
-    item_transition(item=project, action="return", actor=user("hq_reviewer"), reason="请补充 {x} 和 {0} 的依据")
+    item_transition(
+        item=project, action="return", actor=user("hq_reviewer"), reason="请补充 {x} 和 {0} 的依据"
+    )
     item_transition(item=project, action="submit", actor=user("baoan_preparer"))
     item_transition(item=project, action="sign_off", actor=user("baoan_head"))
     client.force_login(user("hq_reviewer"))
@@ -280,3 +288,24 @@ def test_another_units_indicator_answers_like_a_missing_one(demo):
     assert answers[0] == answers[1] and answers[0][0] == 404
     for pk in (theirs.project_id, 999999999):
         assert api.get(f"/api/v1/performance/project-targets/{pk}/").status_code == 404
+
+
+# --- 6. User text in a workbook is a text cell, never a formula -------------------------------
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def test_user_text_in_the_workbooks_is_never_a_formula(demo, baoan):
+    from disclosure.exporting import build_workbook
+    from disclosure.template import template_bytes
+
+    project = Project.objects.filter(budget__cycle=demo, budget__unit=baoan).first()
+    Project.objects.filter(pk=project.pk).update(name=FORMULA, purpose=FORMULA)
+    for content in (
+        build_workbook(cycle=demo).to_bytes(),
+        template_bytes(cycle=demo, unit=baoan, with_data=True),
+    ):
+        cells = [c for sheet in _read_back(content).worksheets for row in sheet.iter_rows() for c in row
+                 if isinstance(c.value, str) and "HYPERLINK" in c.value]  # fmt: skip
+        assert cells, "the project's name is in the workbook"
+        assert all(c.data_type == "s" for c in cells), [(c.coordinate, c.data_type) for c in cells]

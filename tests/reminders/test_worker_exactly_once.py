@@ -170,9 +170,9 @@ def test_sigkill_mid_batch_then_restart_delivers_every_reminder_exactly_once(
         received_at_kill = len(handler.received)
         with _db(worker_env) as db:
             expected = db.execute("select count(*) from reminders_reminderlog").fetchone()[0]
-            unsent = db.execute(
+            (unsent,) = db.execute(
                 "select count(*) from core_outboxmessage where status != 'sent'"
-            ).fetchone()[0]
+            ).fetchone()
         assert expected == 45  # 13 units x 3 preparers + 6 demo users; before:1 for each
         assert unsent > 0, "the kill came after the batch had finished"
 
