@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from budgets.amounts import adjusted_total_amount
 from budgets.models import ZERO, BasicExpenditureLine, Project, ProjectSubItem
 from core.errors import BusinessRuleError
 
@@ -13,14 +16,6 @@ def adjustable_amounts(item: Project | BasicExpenditureLine) -> tuple[Decimal, D
     if isinstance(item, Project):
         return item.fiscal_amount, item.other_amount
     return item.amount, ZERO
-
-
-def adjusted_total_amount(project: Project, *, delta: Decimal) -> Decimal:
-    """The project's whole amount after this year's amount changed by ``delta``: a project of
-    one year (or without dates) is this year's amount; a multi-year one changes by the delta."""
-    if project.is_multi_year:
-        return max(project.total_amount + delta, project.amount)
-    return project.amount
 
 
 def apply_adjustment(*, item: Project | BasicExpenditureLine, adjustment, actor) -> None:
@@ -45,7 +40,8 @@ def _apply_sub_items(project: Project, amounts: dict[int, Decimal], actor) -> No
         return
     if set(amounts) != {s.pk for s in subs} or sum(amounts.values(), ZERO) != project.amount:
         raise BusinessRuleError(
-            "conflict", "项目明细在申请调整后已变更，调整后的明细金额与项目不一致，请重新申请调整。"
+            "conflict",
+            _("The sub-items changed after the adjustment was asked for: ask again with their new amounts."),
         )
     for sub in subs:
         if sub.amount != amounts[sub.pk]:

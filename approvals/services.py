@@ -70,7 +70,7 @@ def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, 
         if isinstance(item, Project):
             adjusted_sub_items = sub_item_amounts(item, sub_items, fiscal_amount + other_amount)
         elif sub_items:
-            raise BusinessRuleError("sub_items", "基本支出没有明细，不能调整明细金额。")
+            raise BusinessRuleError("sub_items", _("A basic-expenditure line has no sub-items to adjust."))
         else:
             adjusted_sub_items = {}
         adjustment = AdjustmentRequest.objects.create(

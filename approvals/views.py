@@ -38,6 +38,12 @@ def _comments(request: HttpRequest) -> list[CommentInput]:
     return [CommentInput(t, x) for t, x in zip(targets, texts, strict=False) if x.strip()]
 
 
+def _sub_items(request: HttpRequest) -> dict[str, str] | None:
+    """``sub_item_<id>`` fields: the new amount of each sub-item of an itemised project."""
+    amounts = {k.removeprefix("sub_item_"): v for k, v in request.POST.items() if k.startswith("sub_item_")}
+    return amounts or None
+
+
 def _back(item) -> str:
     return machine_of(item).link(item)
 
@@ -65,6 +71,7 @@ def _transition(request: HttpRequest, item) -> HttpResponse:
             comments=_comments(request),
             fiscal_amount=request.POST.get("fiscal_amount"),
             other_amount=request.POST.get("other_amount"),
+            sub_items=_sub_items(request) if request.POST.get("action") == "cut" else None,
         )
     except BusinessRuleError as error:
         messages.error(request, str(error.message))
@@ -83,6 +90,7 @@ def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             fiscal_amount=request.POST.get("fiscal_amount"),
             other_amount=request.POST.get("other_amount"),
+            sub_items=_sub_items(request),
             reason=request.POST.get("reason", ""),
         )
     except BusinessRuleError as error:

@@ -12,16 +12,14 @@ events are recorded on the item adjusted, so that the item's history tells the w
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from budgets.models import BasicExpenditureLine, Project
 from budgets.workflow import machine_of
 from core.errors import BusinessRuleError
 from core.models import EventType
-from core.roles import UNIT_STAFF_ROLES, Role
-from core.workflow import Machine, Step, Transition, table
+from core.roles import Role
+from core.workflow import Machine, Step, decision_table
 
 from .amounts import adjustable_amounts, apply_adjustment
 from .models import AdjustmentRequest, AdjustmentState
@@ -54,38 +52,17 @@ def apply(step: Step) -> None:
     )
 
 
-def decided(step: Step) -> None:
-    step.obj.decided_by = step.actor
-    step.obj.decided_at = timezone.now()
-    step.obj.decision_comment = step.reason
-
-
 ADJUSTMENT = Machine(
     name="adjustment",
     model=AdjustmentRequest,
     states=AdjustmentState,
-    transitions=table(
-        Transition(
-            "approve",
-            frozenset({A.PENDING}),
-            A.APPROVED,
-            frozenset({Role.HQ_APPROVER}),
-            EventType.ADJUSTMENT_APPROVE,
-            label=gettext_lazy("Approve"),
-            effects=(apply, decided),
-            notify_unit=UNIT_STAFF_ROLES,
-        ),
-        Transition(
-            "reject",
-            frozenset({A.PENDING}),
-            A.REJECTED,
-            frozenset({Role.HQ_APPROVER}),
-            EventType.ADJUSTMENT_REJECT,
-            needs_reason=True,
-            label=gettext_lazy("Reject"),
-            effects=(decided,),
-            notify_unit=UNIT_STAFF_ROLES,
-        ),
+    transitions=decision_table(
+        pending=A.PENDING,
+        approved=A.APPROVED,
+        rejected=A.REJECTED,
+        approve_event=EventType.ADJUSTMENT_APPROVE,
+        reject_event=EventType.ADJUSTMENT_REJECT,
+        on_approve=(apply,),
     ),
     editable_states=frozenset(),
     next_actors={A.PENDING: frozenset({Role.HQ_APPROVER}), A.APPROVED: frozenset(), A.REJECTED: frozenset()},

@@ -28,12 +28,14 @@ def sub_item_amounts(project: Project, sub_items, adjusted: Decimal) -> dict[str
     existing = {s.pk: s for s in project.sub_items.all()}
     if not existing:
         if sub_items:
-            raise BusinessRuleError("sub_items", "该项目没有明细，不能调整明细金额。")
+            raise BusinessRuleError("sub_items", _("This project has no sub-items to adjust."))
         return {}
     if not sub_items:
         raise BusinessRuleError(
             "sub_items_required",
-            "该项目有明细：申请调整时请逐项填写调整后的明细金额，明细合计须等于调整后金额。",
+            _(
+                "This project is itemised: give the new amount of each sub-item; together they make the new amount."
+            ),
         )
     amounts = {}
     for key, value in dict(sub_items).items():
@@ -42,15 +44,27 @@ def sub_item_amounts(project: Project, sub_items, adjusted: Decimal) -> dict[str
         except (TypeError, ValueError):
             pk = None
         if pk not in existing:
-            raise BusinessRuleError("sub_items", f"明细 {key} 不属于该项目。")
+            raise BusinessRuleError("sub_items", _("A sub-item of another project was sent."))
         amounts[pk] = amount_or_error(value)
     missing = [existing[pk].name for pk in existing if pk not in amounts]
     if missing:
-        raise BusinessRuleError("sub_items", f"请填写以下明细调整后的金额：{'、'.join(missing)}。")
+        raise BusinessRuleError(
+            "sub_items",
+            _("Give the new amount of these sub-items: %(names)s.") % {"names": "、".join(missing)},
+        )
     total = sum(amounts.values(), ZERO)
     if total != adjusted:
         raise BusinessRuleError(
             "sub_items_sum",
-            f"调整后的明细合计 {total:,.2f} 元，与调整后金额 {adjusted:,.2f} 元不一致。",
+            _("The sub-items add up to %(sub)s yuan, the new amount is %(amount)s yuan.")
+            % {"sub": f"{total:,.2f}", "amount": f"{adjusted:,.2f}"},
         )
     return {str(pk): str(amount) for pk, amount in sorted(amounts.items())}
+
+
+def adjusted_total_amount(project: Project, *, delta: Decimal) -> Decimal:
+    """The project's whole amount after this year's amount changed by ``delta``: a project of
+    one year (or without dates) is this year's amount; a multi-year one changes by the delta."""
+    if project.is_multi_year:
+        return max(project.total_amount + delta, project.amount)
+    return project.amount

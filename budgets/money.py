@@ -4,7 +4,7 @@ Disclosure tables show whole 万元, performance tables 万元 with two places; 
 rounded on its own, half up.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 YUAN_PER_WAN = Decimal(10000)
 
@@ -52,7 +52,10 @@ def parse_amount(value) -> Decimal:
     1e30, -1, 1.234), never returns a float."""
     if isinstance(value, float):
         value = repr(value)
-    amount = Decimal(str(value).strip().replace(",", ""))
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc
     if not amount.is_finite():
         raise ValueError("not a finite number")
     if amount < 0:

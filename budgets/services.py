@@ -106,6 +106,17 @@ def can_add_project(user, budget: UnitBudget) -> bool:
     )
 
 
+def _check_name(project: Project) -> None:
+    """A unit's projects of one year have different names (the constraint
+    ``project_name_unique_in_budget`` holds it in the database too)."""
+    if Project.objects.filter(budget_id=project.budget_id, name=project.name).exclude(pk=project.pk).exists():
+        raise BusinessRuleError(
+            "duplicate_name",
+            _("The unit already has a project of this name this year: give this one another name."),
+            field="name",
+        )
+
+
 @transaction.atomic
 def project_create(*, budget: UnitBudget, actor, data: dict, sub_items: list[dict] = ()) -> Project:
     if not can_add_project(actor, budget):
@@ -118,6 +129,7 @@ def project_create(*, budget: UnitBudget, actor, data: dict, sub_items: list[dic
     project.total_amount = project.total_amount or project.amount
     project.sort_order = (budget.projects.aggregate(m=Max("sort_order"))["m"] or 0) + 1
     project._history_user = actor
+    _check_name(project)
     project.full_clean(exclude=["budget"])
     project.save()
     sub_items = list(sub_items)
@@ -139,6 +151,7 @@ def project_update(
             setattr(project, name, data[name])
     project.version += 1
     project._history_user = actor
+    _check_name(project)
     project.full_clean(exclude=["budget"])
     project.save()
     sub_items = list(sub_items)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -144,9 +143,6 @@ def _comment_targets(project) -> list[tuple[str, str]]:
     return targets
 
 
-DUPLICATE_NAME = "同一单位的项目名称不得重复：本单位本年度已有同名项目。"
-
-
 def _project_form_page(request, *, budget, project=None):
     form = ProjectForm(request.POST or None, instance=project)
     formset = SubItemFormSet(
@@ -171,16 +167,11 @@ def _project_form_page(request, *, budget, project=None):
                     sub_items=sub_item_rows(formset),
                 )
         except BusinessRuleError as error:
-            form.add_error(None, str(error.message))
+            field = error.params.get("field")
+            form.add_error(field if field in form.fields else None, str(error.message))
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        except IntegrityError as error:
-            # The service's full_clean leaves out the budget, so the name's uniqueness is the
-            # database's to check: a clear form error, not a 500.
-            if "project_name_unique_in_budget" not in str(error) and "UNIQUE" not in str(error).upper():
-                raise
-            form.add_error("name", DUPLICATE_NAME)
         else:
             messages.success(request, _("Saved."))
             return redirect("budgets:project", budget.cycle.year, budget.unit.code, project.pk)

@@ -21,7 +21,7 @@ tables of the one engine (``core.workflow``).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,8 +34,8 @@ from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
 from core.workflow import Machine, Step, Transition, table
 
 from . import checks
+from .amounts import adjusted_total_amount, amount_or_error, sub_item_amounts
 from .models import Project, UnitBudget
-from .money import MAX_AMOUNT, parse_amount
 from .snapshots import snapshot
 from .states import EDITABLE_STATES, NEXT_ACTORS, State
 
@@ -64,30 +64,31 @@ def keep_snapshot(step: Step) -> None:
 
 def apply_cut(step: Step) -> None:
     """A cut lowers this year's amounts; of an itemised project it gives each sub-item's new amount
-    (``sub_items``), adding up to the new amount."""
+    (``sub_items``: sub-item id → amount), adding up to the new amount."""
     project = step.obj
     fiscal = _amount(step.params.get("fiscal_amount"), project.fiscal_amount)
     other = _amount(step.params.get("other_amount"), project.other_amount)
     if fiscal + other >= project.amount:
         raise BusinessRuleError("not_a_cut", _("A cut must lower the amount."))
+    new_sub_items = sub_item_amounts(project, step.params.get("sub_items"), fiscal + other)
+    delta = fiscal + other - project.amount
     step.data["before"] = {
         "fiscal_amount": str(project.fiscal_amount),
         "other_amount": str(project.other_amount),
     }
     project.fiscal_amount, project.other_amount = fiscal, other
+    project.total_amount = adjusted_total_amount(project, delta=delta)
+    for sub in project.sub_items.all():
+        sub.amount = Decimal(new_sub_items[str(sub.pk)])
+        sub._history_user = step.actor
+        sub.save()
     step.data["after"] = {"fiscal_amount": str(fiscal), "other_amount": str(other)}
+    if new_sub_items:
+        step.data["sub_items"] = new_sub_items
 
 
 def _amount(value, current: Decimal) -> Decimal:
-    if value is None or value == "":
-        return current
-    try:
-        return parse_amount(value)
-    except (InvalidOperation, ValueError) as exc:
-        raise BusinessRuleError(
-            "bad_amount",
-            _("Enter an amount in yuan between 0 and %(max)s.") % {"max": f"{MAX_AMOUNT:,.2f}"},
-        ) from exc
+    return current if value is None or value == "" else amount_or_error(value)
 
 
 def _rows(*, cut: bool) -> dict[str, Transition]:

@@ -105,7 +105,7 @@ def unit_id_of(obj) -> int | None:
     return None
 
 
-def _editable_state(obj) -> bool:
+def editable_state(obj) -> bool:
     model = type(obj)
     path = getattr(model, "access_state_path", None)
     if path is None:
@@ -151,7 +151,7 @@ def can_view(user: AnyUser, obj) -> bool:
 
 def can_change(user: AnyUser, obj) -> bool:
     """The one "may edit": role, unit and workflow state (see the module's docstring)."""
-    return acts_for_unit(user, unit_id_of(obj), UNIT_STAFF_ROLES) and _editable_state(obj)
+    return acts_for_unit(user, unit_id_of(obj), UNIT_STAFF_ROLES) and editable_state(obj)
 
 
 class RestrictedQuerySet(models.QuerySet):

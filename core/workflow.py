@@ -21,12 +21,13 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import mail, policy
 from .errors import BusinessRuleError
 from .events import record
 from .models import Event, EventType
-from .roles import Role
+from .roles import UNIT_STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,26 @@ class Machine:
 
 def table(*rows: Transition) -> dict[str, Transition]:
     return {row.action: row for row in rows}
+
+
+def record_decision(step: Step) -> None:
+    """Who decided a request, when, and why (``decided_by``, ``decided_at``, ``decision_comment``)."""
+    step.obj.decided_by = step.actor
+    step.obj.decided_at = timezone.now()
+    step.obj.decision_comment = step.reason
+
+
+def decision_table(*, pending: str, approved: str, rejected: str, approve_event: EventType,
+                   reject_event: EventType, on_approve: tuple = ()) -> dict[str, Transition]:  # fmt: skip
+    """A request the HQ approver approves (running ``on_approve``) or rejects with a reason; the
+    unit's staff hear of the decision. Adjustments and target changes are such requests."""
+    approver = frozenset({Role.HQ_APPROVER})
+    return table(
+        Transition("approve", frozenset({pending}), approved, approver, approve_event, label=_lazy("Approve"),
+                   effects=(*on_approve, record_decision), notify_unit=UNIT_STAFF_ROLES),
+        Transition("reject", frozenset({pending}), rejected, approver, reject_event, needs_reason=True,
+                   label=_lazy("Reject"), effects=(record_decision,), notify_unit=UNIT_STAFF_ROLES),
+    )  # fmt: skip
 
 
 def transition(*, machine: Machine, obj, action: str, actor, reason: str = "", **params) -> Event:

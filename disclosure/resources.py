@@ -362,7 +362,7 @@ class BudgetResource(resources.ModelResource):
         for subject in subjects:
             try:
                 allowed = (
-                    policy.can_change(user, subject) if user is not None else policy._editable_state(subject)
+                    policy.can_change(user, subject) if user is not None else policy.editable_state(subject)
                 )
             except ObjectDoesNotExist:  # no budget or project: that cell's own error says so
                 return ""

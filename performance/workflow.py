@@ -23,14 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import BusinessRuleError
 from core.models import EventType
 from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
-from core.workflow import Machine, Step, Transition, table
+from core.workflow import Machine, Step, Transition, decision_table, table
 
 from .models import (
     EDITABLE_STATES,
@@ -154,12 +153,6 @@ def _new_target(step: Step) -> None:
     indicator.save()
 
 
-def _decided(step: Step) -> None:
-    step.obj.decided_by = step.actor
-    step.obj.decided_at = timezone.now()
-    step.obj.decision_comment = step.reason
-
-
 def _change_link(change) -> str:
     return reverse("performance:target_changes", args=[change.indicator.project.budget.cycle.year])
 
@@ -168,28 +161,13 @@ TARGET_CHANGE = Machine(
     name="target_change",
     model=TargetChange,
     states=ChangeState,
-    transitions=table(
-        Transition(
-            "approve",
-            frozenset({C.REQUESTED}),
-            C.APPROVED,
-            frozenset({Role.HQ_APPROVER}),
-            EventType.TARGET_CHANGE_APPROVE,
-            label=gettext_lazy("Approve"),
-            effects=(_decided, _new_target),
-            notify_unit=UNIT_STAFF_ROLES,
-        ),
-        Transition(
-            "reject",
-            frozenset({C.REQUESTED}),
-            C.REJECTED,
-            frozenset({Role.HQ_APPROVER}),
-            EventType.TARGET_CHANGE_REJECT,
-            needs_reason=True,
-            label=gettext_lazy("Reject"),
-            effects=(_decided,),
-            notify_unit=UNIT_STAFF_ROLES,
-        ),
+    transitions=decision_table(
+        pending=C.REQUESTED,
+        approved=C.APPROVED,
+        rejected=C.REJECTED,
+        approve_event=EventType.TARGET_CHANGE_APPROVE,
+        reject_event=EventType.TARGET_CHANGE_REJECT,
+        on_approve=(_new_target,),
     ),
     editable_states=frozenset(),
     next_actors={

@@ -1,6 +1,7 @@
 from django import template
 
 from budgets.history import comment_target_label
+from budgets.states import State
 from core.models import EventType
 from core.roles import Role
 
@@ -33,3 +34,9 @@ def action_label(action: str) -> str:
     if action in EventType.values:
         return EventType(action).label
     return action
+
+
+@register.filter
+def item_state(value: str) -> str:
+    """A request's or a submission's state as its reader knows it."""
+    return State(value).label if value in State.values else (value or "—")

@@ -28,6 +28,11 @@ class TransitionSerializer(serializers.Serializer):
     other_amount = serializers.DecimalField(
         max_digits=16, decimal_places=2, required=False, min_value=Decimal(0)
     )
+    sub_items = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0)),
+        required=False,
+        help_text="A cut of an itemised project: sub-item id → its new amount (yuan), adding up to the new amount.",
+    )
 
 
 class TransitionResultSerializer(serializers.Serializer):
@@ -57,6 +62,7 @@ class TransitionMixin:
             comments=[CommentInput(c["target"], c["text"]) for c in values["comments"]],
             fiscal_amount=values.get("fiscal_amount"),
             other_amount=values.get("other_amount"),
+            sub_items=values.get("sub_items"),
         )
         return Response(TransitionResultSerializer(event).data)
 

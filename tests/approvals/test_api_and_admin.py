@@ -8,7 +8,7 @@ from budgets.services import item_transition
 from budgets.states import State
 from core.events import events_of
 
-from .conftest import user
+from .conftest import sub_items_for, user
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +58,17 @@ def test_api_cannot_reach_another_units_project(draft_project):
 
 def test_api_cut_with_amounts(draft_project):
     submitted(draft_project)
-    response = api("hq_reviewer").post(
-        f"/api/v1/projects/{draft_project.pk}/transition/",
-        {"action": "cut", "reason": "压减", "fiscal_amount": "450000.00"},
-        format="json",
-    )
+    url = f"/api/v1/projects/{draft_project.pk}/transition/"
+    cut = {"action": "cut", "reason": "压减", "fiscal_amount": "450000.00"}
+    # An itemised project's cut names the new amount of each sub-item, adding up to the new amount.
+    refused = api("hq_reviewer").post(url, cut, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "sub_items_required")
+    new_sub_items = {str(k): str(v) for k, v in sub_items_for(draft_project, "450000.00").items()}
+    response = api("hq_reviewer").post(url, {**cut, "sub_items": new_sub_items}, format="json")
     assert response.status_code == 200
     draft_project.refresh_from_db()
     assert draft_project.amount == Decimal("450000.00")
+    assert sum(s.amount for s in draft_project.sub_items.all()) == Decimal("450000.00")
 
 
 def test_admin_bulk_approve_gives_each_item_its_own_event(draft_project, budget_2021, client):

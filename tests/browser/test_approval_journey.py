@@ -36,6 +36,8 @@ def act(page, action, **fields):
     for name, value in fields.items():
         if name == "comment_target":
             form.locator("select[name=comment_target]").select_option(value)
+        elif name == "first_sub_item":
+            form.locator("input[name^=sub_item_]").first.fill(value)
         else:
             form.locator(f"[name={name}]").fill(value)
     with page.expect_navigation():
@@ -138,8 +140,10 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     # 5. The reviewer cuts the amount with a reason, then recommends approval.
     reviewer.goto(project_url)
     assert reviewer.get_by_test_id("diff").locator("tr[data-field=annual_goal]").count() == 1
-    act(reviewer, "cut", fiscal_amount="500000.00", reason="印刷费按定额压减")
+    # An itemised project's cut names each sub-item's new amount (they add up to the new amount).
+    act(reviewer, "cut", fiscal_amount="500000.00", first_sub_item="300000.00", reason="印刷费按定额压减")
     assert "500,000.00" in reviewer.locator("[data-field=amount]").inner_text()
+    assert "30.00" in reviewer.get_by_test_id("sub-items").inner_text()  # 万元
     act(reviewer, "recommend")
     snap(reviewer, "07-cut-and-recommended")
 
@@ -157,6 +161,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     # 7. An adjustment request, approved by the approver: both amounts stay on record.
     form = preparer.get_by_test_id("adjustment-form")
     form.locator("[name=fiscal_amount]").fill("550000.00")
+    form.locator("input[name^=sub_item_]").first.fill("350000.00")
     form.locator("[name=reason]").fill("增加一期培训")
     with preparer.expect_navigation():
         form.locator("button").click()
@@ -167,4 +172,5 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     adjustments = approver.get_by_test_id("adjustments").inner_text()
     assert "500,000.00 → 550,000.00" in adjustments
     assert "550,000.00" in approver.locator("[data-field=amount]").inner_text()
+    assert "35.00" in approver.get_by_test_id("sub-items").inner_text()  # 万元: the sub-items follow
     snap(approver, "10-adjustment-approved")

@@ -255,7 +255,7 @@ def test_a_duplicate_project_name_is_a_form_error(demo, client):
                  "sub-INITIAL_FORMS": "0"})  # fmt: skip
     response = client.post(reverse("budgets:project-edit", args=[2021, "baoan", second.pk]), data)
     assert response.status_code == 200
-    assert "项目名称不得重复" in response.content.decode()
+    assert "已有同名项目" in response.content.decode()
 
 
 def test_a_non_integer_id_on_the_project_targets_api_is_a_400(demo):
@@ -264,9 +264,8 @@ def test_a_non_integer_id_on_the_project_targets_api_is_a_400(demo):
     api = APIClient()
     api.force_authenticate(user("baoan_preparer"))
     response = api.get("/api/v1/performance/project-targets/abc/")
-    assert response.status_code in (400, 404), response.status_code
-    if response.status_code == 400:
-        assert set(response.json()) == {"code", "message", "details"}
+    assert response.status_code == 400, response.status_code
+    assert set(response.json()) == {"code", "message", "details"} and response.json()["code"] == "bad_id"
 
 
 # --- 7. Another unit's object and a missing one: the same 404 ----------------------------------
