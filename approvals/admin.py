@@ -272,7 +272,7 @@ class AdjustmentRequestAdmin(ReadOnlyAdmin):
     actions = ["approve_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(budget__unit__in=policy.visible_units(request.user))
+        return policy.restrict(super().get_queryset(request), request.user)
 
     @admin.action(description=_("Approve the selected adjustments"))
     def approve_selected(self, request, queryset):

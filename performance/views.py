@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgets.models import BudgetCycle, Project
+from budgets.money import to_wan
 from core import policy
 from core.errors import BusinessRuleError
 from core.models import EventType, Unit
@@ -305,8 +306,8 @@ def department_targets(request: HttpRequest, year: int, unit_code: str) -> HttpR
                 "id": t.pk,
                 "name": t.name,
                 "content": t.content,
-                "fiscal_wan": t.fiscal_amount / 10000,
-                "other_wan": t.other_amount / 10000,
+                "fiscal_wan": to_wan(t.fiscal_amount, 6).normalize(),
+                "other_wan": to_wan(t.other_amount, 6).normalize(),
             }
             for t in tasks
         ],

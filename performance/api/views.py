@@ -57,9 +57,7 @@ def _visible_or_404(queryset: QuerySet, value):
 
 
 def _visible_projects(request: Request) -> QuerySet[Project]:
-    return Project.objects.filter(budget__unit__in=policy.visible_units(request.user)).select_related(
-        "budget__unit", "budget__cycle"
-    )
+    return Project.objects.restrict(request.user).select_related("budget__unit", "budget__cycle")
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -122,7 +120,7 @@ class DepartmentTargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            DepartmentTarget.objects.filter(unit__in=policy.visible_units(self.request.user))
+            DepartmentTarget.objects.restrict(self.request.user)
             .select_related("cycle", "unit")
             .prefetch_related(
                 "tasks",
@@ -252,9 +250,7 @@ class MonitoringViewSet(
 
     def get_queryset(self):
         return (
-            ProjectMonitoring.objects.filter(
-                project__budget__unit__in=policy.visible_units(self.request.user)
-            )
+            ProjectMonitoring.objects.restrict(self.request.user)
             .select_related("round__cycle", "project__budget__unit", "project__budget__cycle")
             .prefetch_related("lines", "round__cycle__deadlines")
             .order_by("id")
@@ -305,9 +301,7 @@ class TargetChangeViewSet(
 
     def get_queryset(self):
         return (
-            TargetChange.objects.filter(
-                indicator__project__budget__unit__in=policy.visible_units(self.request.user)
-            )
+            TargetChange.objects.restrict(self.request.user)
             .select_related("indicator__project__budget__unit", "requested_by", "decided_by")
             .order_by("-requested_at", "-id")
         )
@@ -398,9 +392,7 @@ class ProjectEvaluationViewSet(
 
     def get_queryset(self):
         return (
-            ProjectEvaluation.objects.filter(
-                project__budget__unit__in=policy.visible_units(self.request.user)
-            )
+            ProjectEvaluation.objects.restrict(self.request.user)
             .select_related("project__budget__unit", "project__budget__cycle")
             .prefetch_related("lines")
             .order_by("id")
@@ -468,7 +460,7 @@ class DepartmentEvaluationViewSet(
 
     def get_queryset(self):
         return (
-            DepartmentEvaluation.objects.filter(unit__in=policy.visible_units(self.request.user))
+            DepartmentEvaluation.objects.restrict(self.request.user)
             .select_related("cycle", "unit")
             .order_by("id")
         )
