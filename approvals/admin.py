@@ -22,7 +22,6 @@ from budgets.workflow import machine_of
 from core import policy
 from core.admin import ReadOnlyAdmin
 from core.errors import BusinessRuleError
-from core.roles import Role
 
 from . import selectors, services
 from .models import AdjustmentRequest, AdjustmentState, ReviewQueueBudget, ReviewQueueProject
@@ -88,7 +87,7 @@ class QueueAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "recommend_selected", "return_selected"]
 
     def has_module_permission(self, request):
-        return policy.role_of(request.user) in {Role.HQ_REVIEWER, Role.HQ_APPROVER}
+        return policy.is_hq_decider(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

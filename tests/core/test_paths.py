@@ -308,3 +308,29 @@ def test_user_text_in_the_workbooks_is_never_a_formula(demo, baoan):
                  if isinstance(c.value, str) and "HYPERLINK" in c.value]  # fmt: skip
         assert cells, "the project's name is in the workbook"
         assert all(c.data_type == "s" for c in cells), [(c.coordinate, c.data_type) for c in cells]
+
+
+# --- A save that does not say which version it was made from ---------------------------------
+
+
+def test_a_save_without_the_version_it_was_made_from_is_refused_and_writes_nothing(demo, client):
+    """Before, the version was optional: a save without it silently overwrote a colleague's."""
+    from budgets.services import project_update
+
+    project = Project.objects.filter(budget__cycle__year=2021, budget__unit__code="baoan").first()
+    if project is None:
+        from tests.approvals.conftest import complete_project_data
+
+        from budgets.services import project_create
+
+        project = project_create(
+            budget=UnitBudget.objects.get(cycle__year=2021, unit__code="baoan"),
+            actor=user("baoan_preparer"),
+            data=complete_project_data(name="无版本保存"),
+        )
+    before = (project.version, project.purpose)
+    with pytest.raises(BusinessRuleError) as error:
+        project_update(project=project, actor=user("baoan_head"), version=None, data={"purpose": "覆盖"})
+    assert error.value.code == "stale"
+    project.refresh_from_db()
+    assert (project.version, project.purpose) == before
