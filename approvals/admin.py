@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets import history
 from budgets import services as budget_services
+from budgets.models import AdjustmentRequest, AdjustmentState
 from budgets.money import format_wan
 from budgets.workflow import machine_of
 from core import policy
@@ -24,7 +25,7 @@ from core.admin import ReadOnlyAdmin
 from core.errors import BusinessRuleError
 
 from . import selectors, services
-from .models import AdjustmentRequest, AdjustmentState, ReviewQueueBudget, ReviewQueueProject
+from .models import ReviewQueueBudget, ReviewQueueProject
 
 # --- Review queues -----------------------------------------------------------------------------
 

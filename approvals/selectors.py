@@ -8,17 +8,22 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from budgets.models import ZERO, BasicExpenditureLine, BudgetCycle, Project, UnitBudget
-from budgets.selectors import budgets_with_totals
+from budgets.adjustments import budget_amounts
+from budgets.models import (
+    ZERO,
+    AdjustmentRequest,
+    AdjustmentState,
+    BudgetCycle,
+    Project,
+    UnitBudget,
+)
 from budgets.states import NEXT_ACTORS, STAGES, State
 from core import policy
 from core.models import Event, EventType
 from core.roles import Role
-
-from .models import AdjustmentRequest, AdjustmentState
 
 
 def states_waiting_for(role: Role | None) -> list[State]:
@@ -123,83 +128,6 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
 # The adjusted amount is the item's amount as it stands (approval writes it, approvals/amounts.py).
 # The initial amount is never stored: it is today's amount minus the approved adjustments' deltas,
 # computed here and nowhere else. The original figures stay on each AdjustmentRequest.
-
-_DELTA = (
-    F("adjusted_fiscal_amount")
-    + F("adjusted_other_amount")
-    - F("original_fiscal_amount")
-    - F("original_other_amount")
-)
-
-
-def _approved_deltas(key: str, **filters) -> dict[int, Decimal]:
-    rows = (
-        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, **filters)
-        .values(key)
-        .annotate(delta=Sum(_DELTA))
-        .order_by()
-    )
-    return {row[key]: row["delta"] or ZERO for row in rows}
-
-
-def project_adjustment_deltas(project_ids) -> dict[int, Decimal]:
-    """By project id: the sum of its approved adjustments' deltas (absent: never adjusted)."""
-    return _approved_deltas("project", project__in=list(project_ids))
-
-
-def budget_adjustment_deltas(budget_ids) -> dict[int, Decimal]:
-    """By unit budget id: the sum of the deltas of every approved adjustment of its items."""
-    return _approved_deltas("budget", budget__in=list(budget_ids))
-
-
-def initial_amount(item: Project | BasicExpenditureLine) -> Decimal:
-    """年初预算 of a project or a basic line: the approved amount before any adjustment."""
-    if isinstance(item, Project):
-        return item.amount - project_adjustment_deltas([item.pk]).get(item.pk, ZERO)
-    delta = _approved_deltas("basic_line", basic_line=item.pk).get(item.pk, ZERO)
-    return item.amount - delta
-
-
-def initial_amounts(projects) -> dict[int, Decimal]:
-    """``initial_amount`` of many projects in one query, by project id."""
-    projects = list(projects)
-    deltas = project_adjustment_deltas(p.pk for p in projects)
-    return {p.pk: p.amount - deltas.get(p.pk, ZERO) for p in projects}
-
-
-def is_adjusted(item: Project | BasicExpenditureLine) -> bool:
-    return item.adjustments.filter(state=AdjustmentState.APPROVED).exists()
-
-
-@dataclass
-class BudgetAmounts:
-    """A unit's budget for the year: initial (年初预算) and adjusted (调整后预算) totals."""
-
-    budget: UnitBudget
-    initial: Decimal
-    adjusted: Decimal
-    adjustment_count: int
-
-    @property
-    def delta(self) -> Decimal:
-        return self.adjusted - self.initial
-
-    @property
-    def rate(self) -> Decimal | None:
-        """DOMAIN §8: abs(adjusted - initial) / adjusted."""
-        return (abs(self.delta) / self.adjusted) if self.adjusted else None
-
-
-def budget_amounts(budgets: QuerySet[UnitBudget]) -> list[BudgetAmounts]:
-    """Initial and adjusted totals of unit budgets, in two queries whatever their number."""
-    rows = list(budgets_with_totals(budgets))
-    deltas = budget_adjustment_deltas(b.pk for b in rows)
-    counts = Counter(
-        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, budget__in=rows).values_list(
-            "budget_id", flat=True
-        )
-    )
-    return [BudgetAmounts(b, b.total - deltas.get(b.pk, ZERO), b.total, counts.get(b.pk, 0)) for b in rows]
 
 
 def adjustment_rates(*, cycle: BudgetCycle, units) -> tuple[dict, Decimal | None]:

@@ -10,14 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from budgets.amounts import sub_item_amounts
-from budgets.models import ZERO, BasicExpenditureLine, Project
+from budgets.models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project
 from budgets.money import MAX_AMOUNT, parse_amount
 from core import policy, workflow
 from core.errors import BusinessRuleError
 from core.models import EventType
 
 from .amounts import adjustable_amounts
-from .models import AdjustmentRequest, AdjustmentState
 from .workflow import ADJUSTMENT
 
 # --- Adjustments (预算调整) -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgets import services as budget_services
-from budgets.models import BasicExpenditureLine, BudgetCycle, Project, UnitBudget
+from budgets.models import AdjustmentRequest, BasicExpenditureLine, BudgetCycle, Project, UnitBudget
 from budgets.money import to_wan
 from budgets.workflow import machine_of
 from core import policy
@@ -19,7 +19,6 @@ from core.services import notifications_mark_read
 from core.workflow import CommentInput
 
 from . import selectors, services
-from .models import AdjustmentRequest
 
 
 def _project_for(request: HttpRequest, pk: int) -> Project:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from budgets.models import BasicExpenditureLine, Project
+from budgets.models import AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project
 from budgets.workflow import machine_of
 from core.errors import BusinessRuleError
 from core.models import EventType
@@ -22,7 +22,6 @@ from core.roles import Role
 from core.workflow import Machine, Step, decision_table
 
 from .amounts import adjustable_amounts, apply_adjustment
-from .models import AdjustmentRequest, AdjustmentState
 
 A = AdjustmentState
 

@@ -14,6 +14,7 @@ from core.policy import can_view_bureau, membership_of, visible_units
 
 from . import history as workflow
 from . import services
+from .adjustments import initial_amount
 from .consistency import check_cycle
 from .forms import (
     BasicLineFormSet,
@@ -127,6 +128,7 @@ def project_detail(request: HttpRequest, year: int, unit_code: str, pk: int) -> 
         "cycle": budget.cycle,
         "project": project,
         "adjustments": project.adjustments.select_related("requested_by", "decided_by"),
+        "initial_amount": initial_amount(project),
         "can_request_adjustment": policy.can_request_adjustment(request.user, project),
         "can_decide_adjustment": policy.can_decide_adjustment(request.user),
         "comment_targets": _comment_targets(project),

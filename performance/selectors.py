@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from approvals.selectors import budget_amounts, project_adjustment_deltas
+from budgets.adjustments import budget_amounts, project_adjustment_deltas
 from budgets.models import (
     ZERO,
     BudgetCycle,

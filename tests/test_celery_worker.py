@@ -40,6 +40,8 @@ def test_a_worker_takes_a_task_from_the_broker(broker, tmp_path):
         "BUDGET_VAR_DIR": str(tmp_path / "var"),
         "CELERY_RESULT_BACKEND": f"file://{tmp_path / 'results'}",
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        # Its own database: the worker must not reach whatever DATABASE_URL the suite runs on.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
     }
     (tmp_path / "results").mkdir()
     worker = subprocess.Popen(
@@ -60,6 +62,7 @@ def test_a_worker_takes_a_task_from_the_broker(broker, tmp_path):
                 "data_folder_out": str(queue),
                 "control_folder": str(tmp_path / "var" / "broker" / "control"),
             }
+        client.control.purge()  # nothing left over from another run on this broker
         # The outbox's task by its name (an empty batch touches no database); the solo worker takes
         # tasks in order, so once the ping answers the batch has been run.
         client.send_task("core.send_batch", args=[[]])

@@ -1,8 +1,7 @@
-"""Dependencies point one way (README, "Architecture"): core → budgets → review (approvals) →
-performance → disclosure and reminders → demo. (Performance reads the review's approved
-adjustments for the monitoring and the rubric, so it stands above it; the review never reads
-performance.) The test reads every import of every module, those inside functions included, so
-that a lower app cannot reach up to a higher one, nor two apps of one layer into each other."""
+"""Dependencies point one way (README, "Architecture"): core → budgets → review (approvals) and
+performance → disclosure and reminders → demo. The test reads every import of every module,
+those inside functions included, so that a lower app cannot reach up to a higher one, nor two
+apps of one layer into each other."""
 
 import ast
 from pathlib import Path
@@ -14,10 +13,10 @@ LAYERS = {
     "core": 0,
     "budgets": 1,
     "approvals": 2,
-    "performance": 3,
-    "disclosure": 4,
-    "reminders": 4,
-    "demo": 5,
+    "performance": 2,
+    "disclosure": 3,
+    "reminders": 3,
+    "demo": 4,
 }
 
 

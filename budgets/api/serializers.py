@@ -88,6 +88,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     funding_source = serializers.SlugRelatedField(slug_field="code", read_only=True)
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
     sub_items = ProjectSubItemSerializer(many=True, read_only=True)
+    initial_amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        help_text="年初预算: this year's amount before the approved adjustments (yuan).",
+    )
 
     class Meta:
         model = Project
@@ -103,6 +109,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "end_date",
             "total_amount",
             "amount",
+            "initial_amount",
             "fiscal_amount",
             "other_amount",
             "functional_code",

@@ -3,6 +3,7 @@
 import django_filters
 from rest_framework import viewsets
 
+from budgets.adjustments import with_initial_amounts
 from budgets.models import (
     BudgetCycle,
     EconomicCode,
@@ -80,7 +81,7 @@ class ProjectViewSet(TransitionMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ProjectFilter
 
     def get_queryset(self):
-        return projects_for_units(visible_units(self.request.user))
+        return with_initial_amounts(projects_for_units(visible_units(self.request.user)))
 
 
 class UnitBudgetFilter(django_filters.FilterSet):

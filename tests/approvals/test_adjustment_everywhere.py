@@ -12,10 +12,9 @@ from decimal import Decimal as D
 import pytest
 from django.contrib.auth import get_user_model
 
-from approvals.models import AdjustmentState
 from approvals.selectors import adjustment_rates
 from approvals.services import adjustment_decide, adjustment_request
-from budgets.models import BasicExpenditureLine, Project, ProjectSubItem, UnitBudget
+from budgets.models import AdjustmentState, BasicExpenditureLine, Project, ProjectSubItem, UnitBudget
 from core.errors import BusinessRuleError
 from core.models import Unit
 from disclosure.exporting import build_workbook
@@ -158,14 +157,18 @@ def test_the_adjusted_figures_agree_everywhere(adjusted, client):
     # The API.
     for key in ("itemised", "plain"):
         data = client.get(f"/api/v1/projects/{adjusted[key].pk}/").json()
-        assert (D(data["amount"]), D(data["total_amount"])) == (new[key], new[key])
+        assert (D(data["amount"]), D(data["initial_amount"]), D(data["total_amount"])) == (
+            new[key],
+            before[key],
+            new[key],
+        )
     data = client.get(f"/api/v1/projects/{adjusted['itemised'].pk}/").json()
     assert sorted(D(s["amount"]) for s in data["sub_items"]) == sorted(adjusted["sub_items"].values())
     listed = client.get("/api/v1/projects/?year=2020&unit=baoan").json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     by_id = {row["id"]: row for row in rows}
     if adjusted["itemised"].pk in by_id:
-        assert D(by_id[adjusted["itemised"].pk]["amount"]) == new["itemised"]
+        assert D(by_id[adjusted["itemised"].pk]["initial_amount"]) == before["itemised"]
     budgets = client.get("/api/v1/budgets/?year=2020").json()
     rows = budgets["results"] if isinstance(budgets, dict) else budgets
     (row,) = [r for r in rows if r["unit"]["code"] == "baoan"]

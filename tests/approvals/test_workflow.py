@@ -6,12 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from approvals.models import AdjustmentState
 from approvals.selectors import adjustment_rates
 from approvals.services import adjustment_decide, adjustment_request
 from budgets import checks
 from budgets.history import changes_since_hq_saw, field_history, open_comments
-from budgets.models import Project
+from budgets.models import AdjustmentState, Project
 from budgets.services import item_transition, project_update
 from budgets.states import State
 from core.errors import BusinessRuleError
@@ -234,8 +233,7 @@ def test_only_the_approver_decides_adjustments(draft_project):
 
 
 def test_a_basic_line_of_an_approved_submission_changes_through_an_adjustment(demo, client):
-    from approvals.models import AdjustmentRequest
-    from budgets.models import BasicExpenditureLine, UnitBudget
+    from budgets.models import AdjustmentRequest, BasicExpenditureLine, UnitBudget
 
     budget = UnitBudget.objects.get(cycle__year=2020, unit__code="baoan")  # published
     line = BasicExpenditureLine.objects.filter(budget=budget).first()

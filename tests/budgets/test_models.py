@@ -121,8 +121,7 @@ def test_calendar_edits_survive_ensuring_defaults_again():
 
 
 def _negative_update_cases():
-    from approvals.models import AdjustmentRequest
-    from budgets.models import AssetLine, ProjectFunctionalPart, ProjectSubItem
+    from budgets.models import AdjustmentRequest, AssetLine, ProjectFunctionalPart, ProjectSubItem
     from performance.models import DepartmentTask
 
     return [
@@ -150,8 +149,7 @@ def test_a_negative_amount_written_past_the_validators_is_refused_by_the_databas
 
 
 def _make(model):
-    from approvals.models import AdjustmentRequest
-    from budgets.models import AssetLine, ProjectFunctionalPart, ProjectSubItem
+    from budgets.models import AdjustmentRequest, AssetLine, ProjectFunctionalPart, ProjectSubItem
     from performance.models import DepartmentTarget, DepartmentTask
 
     budget = BudgetFactory()

@@ -68,8 +68,9 @@ def test_initial_budget_is_the_current_one_minus_approved_adjustments(demo):
     count); 调整后预算 = today's total; the dashboard's rate is abs(delta) / adjusted."""
     from django.contrib.auth import get_user_model
 
-    from approvals.selectors import adjustment_rates, budget_amounts, initial_amount
+    from approvals.selectors import adjustment_rates
     from approvals.services import adjustment_decide, adjustment_request
+    from budgets.adjustments import budget_amounts, initial_amount
     from core.models import Unit
 
     users = get_user_model().objects

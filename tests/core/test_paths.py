@@ -181,7 +181,7 @@ def _approved_project(budget_2021_name="路径测试项目"):
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "1e30", "abc"])
 def test_a_bad_amount_in_an_adjustment_or_a_cut_is_a_message(demo, client, amount):
-    from approvals.models import AdjustmentRequest
+    from budgets.models import AdjustmentRequest
 
     project = _approved_project()
     client.force_login(user("baoan_head"))
@@ -319,9 +319,8 @@ def test_a_save_without_the_version_it_was_made_from_is_refused_and_writes_nothi
 
     project = Project.objects.filter(budget__cycle__year=2021, budget__unit__code="baoan").first()
     if project is None:
-        from tests.approvals.conftest import complete_project_data
-
         from budgets.services import project_create
+        from tests.approvals.conftest import complete_project_data
 
         project = project_create(
             budget=UnitBudget.objects.get(cycle__year=2021, unit__code="baoan"),

@@ -1,0 +1,107 @@
+"""Initial (年初预算) and adjusted (调整后预算) amounts: the one place that derives them. The
+initial amount is today's minus the approved adjustments, so nothing is stored twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project, UnitBudget
+from .selectors import budgets_with_totals
+
+_DELTA = (
+    F("adjusted_fiscal_amount")
+    + F("adjusted_other_amount")
+    - F("original_fiscal_amount")
+    - F("original_other_amount")
+)
+
+
+def _approved_deltas(key: str, **filters) -> dict[int, Decimal]:
+    rows = (
+        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, **filters)
+        .values(key)
+        .annotate(delta=Sum(_DELTA))
+        .order_by()
+    )
+    return {row[key]: row["delta"] or ZERO for row in rows}
+
+
+def project_adjustment_deltas(project_ids) -> dict[int, Decimal]:
+    """By project id: the sum of its approved adjustments' deltas (absent: never adjusted)."""
+    return _approved_deltas("project", project__in=list(project_ids))
+
+
+def budget_adjustment_deltas(budget_ids) -> dict[int, Decimal]:
+    """By unit budget id: the sum of the deltas of every approved adjustment of its items."""
+    return _approved_deltas("budget", budget__in=list(budget_ids))
+
+
+def initial_amount(item: Project | BasicExpenditureLine) -> Decimal:
+    """年初预算 of a project or a basic line: the approved amount before any adjustment."""
+    if isinstance(item, Project):
+        return item.amount - project_adjustment_deltas([item.pk]).get(item.pk, ZERO)
+    delta = _approved_deltas("basic_line", basic_line=item.pk).get(item.pk, ZERO)
+    return item.amount - delta
+
+
+def initial_amounts(projects) -> dict[int, Decimal]:
+    """``initial_amount`` of many projects in one query, by project id."""
+    projects = list(projects)
+    deltas = project_adjustment_deltas(p.pk for p in projects)
+    return {p.pk: p.amount - deltas.get(p.pk, ZERO) for p in projects}
+
+
+def is_adjusted(item: Project | BasicExpenditureLine) -> bool:
+    return item.adjustments.filter(state=AdjustmentState.APPROVED).exists()
+
+
+@dataclass
+class BudgetAmounts:
+    """A unit's budget for the year: initial (年初预算) and adjusted (调整后预算) totals."""
+
+    budget: UnitBudget
+    initial: Decimal
+    adjusted: Decimal
+    adjustment_count: int
+
+    @property
+    def delta(self) -> Decimal:
+        return self.adjusted - self.initial
+
+    @property
+    def rate(self) -> Decimal | None:
+        """DOMAIN §8: abs(adjusted - initial) / adjusted."""
+        return (abs(self.delta) / self.adjusted) if self.adjusted else None
+
+
+def budget_amounts(budgets: QuerySet[UnitBudget]) -> list[BudgetAmounts]:
+    """Initial and adjusted totals of unit budgets, in two queries whatever their number."""
+    rows = list(budgets_with_totals(budgets))
+    deltas = budget_adjustment_deltas(b.pk for b in rows)
+    counts = Counter(
+        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, budget__in=rows).values_list(
+            "budget_id", flat=True
+        )
+    )
+    return [BudgetAmounts(b, b.total - deltas.get(b.pk, ZERO), b.total, counts.get(b.pk, 0)) for b in rows]
+
+
+def with_initial_amounts(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate ``initial_amount`` (as ``initial_amount`` above) in the same query."""
+    deltas = (
+        AdjustmentRequest.objects.filter(project=OuterRef("pk"), state=AdjustmentState.APPROVED)
+        .values("project")
+        .annotate(delta=Sum(_DELTA))
+        .values("delta")
+    )
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return projects.annotate(
+        initial_amount=F("fiscal_amount")
+        + F("other_amount")
+        - Coalesce(Subquery(deltas, output_field=money), Value(ZERO), output_field=money)
+    )
