@@ -1,4 +1,4 @@
-"""Reads of the disclosure app, always through ``approvals.policy``: a job of the whole bureau
+"""Reads of the disclosure app, always through ``core.policy``: a job of the whole bureau
 is visible to HQ roles only, a unit's job to whoever may see that unit."""
 
 from __future__ import annotations

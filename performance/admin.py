@@ -1,4 +1,4 @@
-"""Admin: lists cut to the units the user may see (approvals.policy). Reports, changes and their
+"""Admin: lists cut to the units the user may see (core.policy). Reports, changes and their
 history are read-only here: they change only through the services (their state machines)."""
 
 from django.contrib import admin

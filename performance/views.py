@@ -1,4 +1,4 @@
-"""Pages. Thin: find what the user may see (approvals.policy), parse the form, call one service,
+"""Pages. Thin: find what the user may see (core.policy), parse the form, call one service,
 render. A BusinessRuleError becomes a form error; another unit's page answers 404."""
 
 from __future__ import annotations

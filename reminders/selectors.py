@@ -1,4 +1,4 @@
-"""Reads of the reminders app, cut by ``approvals.policy``: HQ roles read the whole log, anyone
+"""Reads of the reminders app, cut by ``core.policy``: HQ roles read the whole log, anyone
 else only the reminders of the units they may see."""
 
 from django.db.models import QuerySet

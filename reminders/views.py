@@ -1,4 +1,4 @@
-"""Pages. Thin: ask the selectors (which ask approvals.policy), call a service, render."""
+"""Pages. Thin: ask the selectors (which ask core.policy), call a service, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

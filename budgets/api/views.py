@@ -1,4 +1,4 @@
-"""Read-only API. Every queryset is cut down to the units the caller may see (approvals.policy)."""
+"""Read-only API. Every queryset is cut down to the units the caller may see (core.policy)."""
 
 import django_filters
 from rest_framework import viewsets

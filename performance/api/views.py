@@ -1,5 +1,5 @@
 """The performance API. Every queryset is cut to the units the caller may see
-(approvals.policy); every write is one service call, whose BusinessRuleError the project's
+(core.policy); every write is one service call, whose BusinessRuleError the project's
 exception handler turns into a 400 with one error shape."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pages: every page enforces approvals.policy; the forms call the services and show their errors."""
+"""Pages: every page enforces core.policy; the forms call the services and show their errors."""
 
 import io
 from decimal import Decimal
