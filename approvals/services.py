@@ -4,14 +4,13 @@ table of ``approvals/workflow.py``. Moving a submission or a request is ``budget
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budgets.amounts import sub_item_amounts
+from budgets.amounts import amount_or_error, sub_item_amounts
 from budgets.models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project
-from budgets.money import MAX_AMOUNT, parse_amount
 from core import policy, workflow
 from core.errors import BusinessRuleError
 from core.models import EventType
@@ -22,16 +21,6 @@ from .workflow import ADJUSTMENT
 # --- Adjustments (预算调整) -------------------------------------------------------------------
 
 
-def amount_or_error(value) -> Decimal:
-    """A requested amount; anything but a finite yuan amount is the user's error, said in Chinese."""
-    try:
-        return parse_amount(ZERO if value in (None, "") else value)
-    except (InvalidOperation, ValueError) as exc:
-        raise BusinessRuleError(
-            "bad_amount", _("Enter an amount in yuan between 0 and %(max)s.") % {"max": f"{MAX_AMOUNT:,.2f}"}
-        ) from exc
-
-
 def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, project: Project | None = None,
                        basic_line: BasicExpenditureLine | None = None,
                        sub_items: dict[int, Decimal] | None = None) -> AdjustmentRequest:  # fmt: skip
@@ -39,8 +28,8 @@ def adjustment_request(*, actor, reason: str, fiscal_amount, other_amount=ZERO, 
     submission. Nothing changes until the HQ approver approves. An itemised project's request
     gives the new amount of each sub-item (``sub_items``: sub-item id → amount), adding up to
     the new amount."""
-    fiscal_amount = amount_or_error(fiscal_amount)
-    other_amount = amount_or_error(other_amount)
+    fiscal_amount = amount_or_error(fiscal_amount or ZERO)
+    other_amount = amount_or_error(other_amount or ZERO)
     with transaction.atomic():
         if project is not None:
             item = (

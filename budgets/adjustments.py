@@ -49,17 +49,6 @@ def initial_amount(item: Project | BasicExpenditureLine) -> Decimal:
     return item.amount - delta
 
 
-def initial_amounts(projects) -> dict[int, Decimal]:
-    """``initial_amount`` of many projects in one query, by project id."""
-    projects = list(projects)
-    deltas = project_adjustment_deltas(p.pk for p in projects)
-    return {p.pk: p.amount - deltas.get(p.pk, ZERO) for p in projects}
-
-
-def is_adjusted(item: Project | BasicExpenditureLine) -> bool:
-    return item.adjustments.filter(state=AdjustmentState.APPROVED).exists()
-
-
 @dataclass
 class BudgetAmounts:
     """A unit's budget for the year: initial (年初预算) and adjusted (调整后预算) totals."""

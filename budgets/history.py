@@ -18,8 +18,6 @@ from .models import Project, ProjectSubItem
 from .snapshots import diff, snapshot
 from .states import AT_HQ
 
-HQ_SIDE = AT_HQ
-
 
 def events_of(item) -> QuerySet[Event]:
     return events.events_of(item).prefetch_related("comments")
@@ -45,7 +43,7 @@ def changes_since_hq_saw(item) -> list:
     """While the unit works on it: what changed since HQ last saw it. Once it is back at HQ:
     what this resubmission changed compared with the submission before."""
     sign_offs = [e for e in events_of(item).filter(type=EventType.SIGN_OFF) if "snapshot" in e.data]
-    if item.state in HQ_SIDE:
+    if item.state in AT_HQ:
         if len(sign_offs) < 2:
             return []
         before, after = sign_offs[1].data["snapshot"], sign_offs[0].data["snapshot"]

@@ -14,7 +14,7 @@ that moves any of them:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,11 +208,3 @@ def start(
         state_label=str(machine.states(obj.state).label),
     )
     return event
-
-
-def transition_many(*, machine: Machine, objs: Iterable, action: str, actor, reason: str = "") -> list[Event]:
-    """Bulk: one confirmation, one event per item, all or nothing."""
-    with transaction.atomic():
-        return [
-            transition(machine=machine, obj=obj, action=action, actor=actor, reason=reason) for obj in objs
-        ]
