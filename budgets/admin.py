@@ -1,5 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,6 +13,7 @@ from core.models import Unit
 from core.policy import visible_units
 
 from . import services as budget_services
+from .catalogue import catalogue_load_xlsx
 from .models import (
     AssetLine,
     BasicExpenditureLine,
@@ -125,16 +131,86 @@ class FundingSourceAdmin(CodeAdmin):
     list_filter = ["is_fiscal"]
 
 
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx，列：品目编码、品目名称）"))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件"))
+        return file
+
+
 @admin.register(CatalogueVersion)
 class CatalogueVersionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    """A catalogue version; its change page offers "从 Excel 导入品目" to administrators
+    (budgets.catalogue.catalogue_load_xlsx: all or nothing, every bad row reported)."""
+
+    list_display = ["code", "name", "item_count"]
     search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(description=_("品目数"), ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.load_items_view)
+        return [
+            path("<path:object_id>/import/", view, name="budgets_catalogueversion_import"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_load_items": policy.can_manage_codes(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def load_items_view(self, request, object_id):
+        if not policy.can_manage_codes(request.user):
+            raise PermissionDenied
+        catalogue = self.get_object(request, object_id)
+        if catalogue is None:
+            raise Http404
+        summary = None
+        form = CatalogueUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            summary = catalogue_load_xlsx(
+                actor=request.user, catalogue=catalogue, file=form.cleaned_data["file"]
+            )
+            if summary.ok:
+                self.message_user(
+                    request,
+                    _("已导入：新增 %(added)d 个品目，更新 %(updated)d 个，未变 %(unchanged)d 个")
+                    % {
+                        "added": len(summary.added),
+                        "updated": len(summary.updated),
+                        "unchanged": summary.unchanged,
+                    },
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("文件有 %(count)d 处错误，未导入任何品目") % {"count": len(summary.errors)},
+                    messages.ERROR,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("从 Excel 导入品目：%(catalogue)s") % {"catalogue": catalogue},
+            "opts": self.model._meta,
+            "original": catalogue,
+            "form": form,
+            "summary": summary,
+        }
+        return TemplateResponse(request, "admin/budgets/catalogueversion/load_items.html", context)
 
 
 @admin.register(ProcurementItem)
 class ProcurementItemAdmin(CodeAdmin):
-    list_display = ["code", "name", "catalogue", "parent"]
-    list_filter = ["catalogue"]
+    list_display = ["code", "name", "catalogue", "parent", "listed"]
+    list_filter = ["catalogue", "listed"]
 
 
 @admin.register(ProjectCategory)

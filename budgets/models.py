@@ -153,6 +153,16 @@ class FundingSource(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
+    @property
+    def is_leaf(self) -> bool:
+        """A line is funded from one leaf of the tree (DOMAIN §9), never from a group."""
+        return not self.children.exists()
+
+
+# A line's funding source is one leaf of the tree (DOMAIN §9): declared once on the field, so the
+# forms, the admin, the API and model validation all offer and accept leaves only.
+LEAF_FUNDING_SOURCES = {"children__isnull": True}
+
 
 class CatalogueVersion(models.Model):
     """A version of the government procurement catalogue (政府采购品目)."""
@@ -188,7 +198,12 @@ class ProcurementItemManager(models.Manager):
 class ProcurementItem(models.Model):
     """An entry of one catalogue version; its first letter is the category (A/B/C)."""
 
-    catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="items")
+    catalogue = models.ForeignKey(
+        CatalogueVersion,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("procurement catalogue"),
+    )
     code = models.CharField(
         _("code"), max_length=12, validators=[RegexValidator(r"^[ABC]\d*$", _("A, B or C + digits"))]
     )
@@ -196,6 +211,9 @@ class ProcurementItem(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+    # False for a well-formed code a line used although the published catalogue lacks it
+    # (budgets.catalogue.resolve_item): kept, so the line is recorded and the code can be checked.
+    listed = models.BooleanField(default=True, verbose_name=_("in the published catalogue"))
 
     objects = ProcurementItemManager()
 
@@ -306,7 +324,9 @@ class DeadlineKind(models.TextChoices):
 
 
 class CycleDeadline(models.Model):
-    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="deadlines")
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("cycle")
+    )
     kind = models.CharField(_("deadline"), max_length=30, choices=DeadlineKind.choices)
     due_date = models.DateField(_("date"))
 
@@ -323,8 +343,10 @@ class CycleDeadline(models.Model):
 class StaffingFact(models.Model):
     """Per unit and year: the staffing and asset facts the rules use (DOMAIN §1, §8)."""
 
-    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="staffing")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staffing")
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="staffing", verbose_name=_("cycle")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staffing", verbose_name=_("unit"))
     authorised_headcount = models.PositiveIntegerField(_("authorised headcount"))
     actual_headcount = models.PositiveIntegerField(_("staff on the establishment"))
     retired = models.PositiveIntegerField(_("retired"), default=0)
@@ -411,7 +433,9 @@ class BasicExpenditureLine(models.Model):
     an economic code may be a class (301) rather than an item (30101).
     """
 
-    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="basic_lines")
+    budget = models.ForeignKey(
+        UnitBudget, on_delete=models.CASCADE, related_name="basic_lines", verbose_name=_("unit budget")
+    )
     functional_code = models.ForeignKey(
         FunctionalCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("functional code")
     )
@@ -419,7 +443,12 @@ class BasicExpenditureLine(models.Model):
         EconomicCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("economic code")
     )
     funding_source = models.ForeignKey(
-        FundingSource, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("funding source")
+        FundingSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to=LEAF_FUNDING_SOURCES,
+        verbose_name=_("funding source"),
     )
     amount = MoneyField(_("amount (yuan)"))
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -473,7 +502,9 @@ class Project(WorkflowItem):
     (possibly multi-year) amount and may be larger.
     """
 
-    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="projects")
+    budget = models.ForeignKey(
+        UnitBudget, on_delete=models.CASCADE, related_name="projects", verbose_name=_("unit budget")
+    )
     name = models.CharField(_("project name"), max_length=200)
     category = models.ForeignKey(
         ProjectCategory, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("category")
@@ -493,7 +524,12 @@ class Project(WorkflowItem):
         FunctionalCode, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("functional code")
     )
     funding_source = models.ForeignKey(
-        FundingSource, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("funding source")
+        FundingSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to=LEAF_FUNDING_SOURCES,
+        verbose_name=_("funding source"),
     )
     asset_purchase_amount = MoneyField(_("fixed-asset purchases"), default=ZERO)
     asset_catalogue = models.CharField(_("fixed-asset catalogue items"), max_length=200, blank=True)
@@ -544,6 +580,14 @@ class Project(WorkflowItem):
         return self.name
 
     @property
+    def needs_targets(self) -> bool:
+        """Performance targets (表15) are set for spending with a purpose: the budget reserve and
+        payments left over from an earlier year's procurement have none (the published tables
+        never give them any), so neither the check list nor the workbook asks for them."""
+        category = self.category
+        return not (category and (category.is_reserve or category.is_carried_over_procurement))
+
+    @property
     def amount(self) -> Decimal:
         """This year's amount: the sum of its two parts."""
         return (self.fiscal_amount or ZERO) + (self.other_amount or ZERO)
@@ -557,7 +601,9 @@ class ProjectSubItem(models.Model):
     """明细: an itemisation of a project's amount (e.g. 龙华分局 社保综合管理 into 11 lines). A
     sub-item may carry its own functional code: a project can span several (社保专项)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sub_items")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="sub_items", verbose_name=_("project")
+    )
     name = models.CharField(_("name"), max_length=200)
     amount = MoneyField(_("amount (yuan)"))
     functional_code = models.ForeignKey(
@@ -593,7 +639,12 @@ class ProjectFunctionalPart(models.Model):
     培训支出 56 万 of 局本级's projects without saying whose). The disclosure tables move the amount
     from the code carrying most of the unit's project spending to this one; totals do not change."""
 
-    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="project_functional_parts")
+    budget = models.ForeignKey(
+        UnitBudget,
+        on_delete=models.CASCADE,
+        related_name="project_functional_parts",
+        verbose_name=_("unit budget"),
+    )
     functional_code = models.ForeignKey(
         FunctionalCode, on_delete=models.PROTECT, verbose_name=_("functional code")
     )
@@ -626,7 +677,9 @@ class ProcurementLine(models.Model):
     and a part for small and micro enterprises (面向小型、微型企业); a carried-over line is a
     payment left from an earlier year's procurement (待支付以前年度政府采购)."""
 
-    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="procurement_lines")
+    budget = models.ForeignKey(
+        UnitBudget, on_delete=models.CASCADE, related_name="procurement_lines", verbose_name=_("unit budget")
+    )
     project = models.ForeignKey(
         Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="procurement_lines"
     )
@@ -648,9 +701,19 @@ class ProcurementLine(models.Model):
     class Meta:
         ordering = ["budget", "carried_over", "item__code", "id"]
         constraints = [
+            # Officers write small and micro enterprises as a part (其中) of the SME reservation.
             models.CheckConstraint(
-                condition=Q(amount__gte=F("sme_amount") + F("small_micro_amount")),
-                name="procurement_reservations_within_amount",
+                condition=Q(amount__gte=F("sme_amount")),
+                name="procurement_sme_within_amount",
+                violation_error_message=_("The amount reserved for SMEs cannot exceed the line's amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sme_amount__gte=F("small_micro_amount")),
+                name="procurement_small_micro_within_sme",
+                violation_error_message=_(
+                    "The amount for small and micro enterprises is part of the SME reservation (其中) and "
+                    "cannot exceed it."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(item__isnull=False) | Q(carried_over=True),
@@ -668,12 +731,20 @@ class ProcurementLine(models.Model):
 class ThreePublicExpense(models.Model):
     """三公经费 of one unit for one year (the cycle's year, or the year before for comparison)."""
 
-    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="three_public")
+    budget = models.ForeignKey(
+        UnitBudget, on_delete=models.CASCADE, related_name="three_public", verbose_name=_("unit budget")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     abroad = MoneyField(_("Official travel abroad"), default=ZERO)
     reception = MoneyField(_("Official reception"), default=ZERO)
     vehicle_purchase = MoneyField(_("Official vehicle purchase"), default=ZERO)
     vehicle_operation = MoneyField(_("Official vehicle operation"), default=ZERO)
+    change_reason = models.CharField(
+        _("reason for the change"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why this year's figures differ from last year's (printed under 表8)."),
+    )
     history = HistoricalRecords()
 
     objects = RestrictedManager()
@@ -709,7 +780,9 @@ class AssetCategory(models.TextChoices):
 
 
 class AssetLine(models.Model):
-    budget = models.ForeignKey(UnitBudget, on_delete=models.CASCADE, related_name="asset_lines")
+    budget = models.ForeignKey(
+        UnitBudget, on_delete=models.CASCADE, related_name="asset_lines", verbose_name=_("unit budget")
+    )
     category = models.CharField(_("category"), max_length=20, choices=AssetCategory.choices)
     held_quantity = models.PositiveIntegerField(_("held"), default=0)
     planned_quantity = models.PositiveIntegerField(_("planned purchases"), default=0)
@@ -748,7 +821,9 @@ class AdjustmentRequest(models.Model):
     both kept; the change is applied only when approved. (A basic line has one amount: it is
     kept in the fiscal fields, the other funds staying zero.)"""
 
-    budget = models.ForeignKey(UnitBudget, on_delete=models.PROTECT, related_name="adjustments")
+    budget = models.ForeignKey(
+        UnitBudget, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("unit budget")
+    )
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
     )
@@ -769,7 +844,9 @@ class AdjustmentRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=AdjustmentState.choices, default=AdjustmentState.PENDING
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -841,9 +918,11 @@ class PublishedFigure(models.Model):
     the lines. ``row`` and ``column`` are stable keys (``total``, a code, ``A03`` …).
     """
 
-    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="published_figures")
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="published_figures", verbose_name=_("cycle")
+    )
     table = models.CharField(_("table"), max_length=20)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("unit"))
     row = models.CharField(_("row"), max_length=60)
     column = models.CharField(_("column"), max_length=40)
     label = models.CharField(_("label as printed"), max_length=200, blank=True)

@@ -89,7 +89,17 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+        return f"{self.user} · {self.unit} · {self.role_label}"
+
+    @property
+    def role_label(self) -> str:
+        """The role as the person's unit calls it: a preparer of 局本级 is not a branch's."""
+        staff_labels = {
+            UnitKind.HQ: {"branch_preparer": _("HQ-level preparer"), "branch_head": _("HQ-level head")},
+            UnitKind.SPECIAL: {"branch_preparer": _("Unit preparer"), "branch_head": _("Unit head")},
+        }
+        label = staff_labels.get(self.unit.kind, {}).get(self.role)
+        return str(label) if label else self.get_role_display()
 
 
 # --- What happened: the one event log --------------------------------------------------------
@@ -122,6 +132,8 @@ class EventType(models.TextChoices):
     TARGETS_SAVED = "targets_saved", _("Targets saved")
     MONITORING_OPEN = "monitoring_open", _("Monitoring round opened")
     SPENDING_IMPORT = "spending_import", _("Spending imported")
+    # The yearly cycle (budgets.cycles).
+    CYCLE_START = "cycle_start", _("Budget cycle started")
 
 
 class AppendOnly(models.Model):

@@ -388,7 +388,9 @@ class _Loader:
                     self.result,
                     ProcurementLine,
                     {"budget": self.budgets[unit], "item": item, "carried_over": False},
-                    {"amount": amount, "sme_amount": sme_part, "small_micro_amount": small_part},
+                    # The 2020 table prints SMEs and small/micro enterprises apart; we store the
+                    # SME reservation with small/micro as its part (其中), as officers write it.
+                    {"amount": amount, "sme_amount": sme_part + small_part, "small_micro_amount": small_part},
                 )
         # 待支付以前年度政府采购: each carried-over procurement project is paid through one line.
         carried = Project.objects.filter(budget__cycle=self.cycle, category__is_carried_over_procurement=True)
@@ -488,7 +490,7 @@ def _spread(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
 @transaction.atomic
 def demo_load() -> DemoLoadResult:
     """Load (or refresh) the 2020 demo budget, its published figures and the demo users."""
-    call_command("loaddata", "classification_codes", verbosity=0)
+    call_command("loaddata", "classification_codes", "procurement_catalogue_2022", verbosity=0)
     result = DemoLoadResult()
     loader = _Loader(result)
     loader.units_and_cycle()

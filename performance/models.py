@@ -104,7 +104,12 @@ class DepartmentTarget(models.Model):
 class DepartmentTask(models.Model):
     """An annual main task of a department-wide target, with its amounts (total = fiscal + other)."""
 
-    department_target = models.ForeignKey(DepartmentTarget, on_delete=models.CASCADE, related_name="tasks")
+    department_target = models.ForeignKey(
+        DepartmentTarget,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("department-wide target"),
+    )
     name = models.CharField(_("task"), max_length=200)
     content = models.TextField(_("content"), blank=True)
     fiscal_amount = MoneyField(_("fiscal funds"), default=Decimal("0.00"))
@@ -268,7 +273,9 @@ def _normal(value: Decimal | None) -> Decimal | None:
 class PerformanceSettings(models.Model):
     """The configurable rules of DOMAIN §7-8 for one cycle (defaults: the values in DOMAIN)."""
 
-    cycle = models.OneToOneField(BudgetCycle, on_delete=models.CASCADE, related_name="performance_settings")
+    cycle = models.OneToOneField(
+        BudgetCycle, on_delete=models.CASCADE, related_name="performance_settings", verbose_name=_("cycle")
+    )
     execution_weight = models.DecimalField(_("weight: budget execution"), max_digits=5, decimal_places=2)
     output_weight = models.DecimalField(_("weight: outputs"), max_digits=5, decimal_places=2)
     effect_weight = models.DecimalField(_("weight: effects"), max_digits=5, decimal_places=2)
@@ -374,7 +381,9 @@ class ProjectMonitoring(models.Model):
     """
 
     round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="reports")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="monitoring_reports")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="monitoring_reports", verbose_name=_("project")
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
@@ -434,7 +443,7 @@ class IndicatorMonitoring(models.Model):
 
 
 class ChangeState(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 
@@ -486,7 +495,9 @@ class TargetChange(models.Model):
 class SpendingImport(models.Model):
     """One file of monthly spending imported from the finance system."""
 
-    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="spending_imports")
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="spending_imports", verbose_name=_("cycle")
+    )
     filename = models.CharField(_("file"), max_length=200)
     rows = models.PositiveIntegerField(_("rows"))
     imported_by = models.ForeignKey(
@@ -506,7 +517,9 @@ class SpendingImport(models.Model):
 class SpendingRecord(models.Model):
     """Spending of one month, for a project or (no project) the unit's basic expenditure."""
 
-    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="spending")
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="spending", verbose_name=_("cycle")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="spending", verbose_name=_("unit"))
     project = models.ForeignKey(
         Project,
@@ -551,7 +564,9 @@ class SpendingRecord(models.Model):
 class ProjectEvaluation(models.Model):
     """A project's self-evaluation after the year; scored by ``performance.scoring``."""
 
-    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="evaluation")
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="evaluation", verbose_name=_("project")
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
@@ -614,8 +629,12 @@ class DepartmentEvaluation(models.Model):
     validated by the rubric on every write.
     """
 
-    cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="department_evaluations")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="department_evaluations")
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="department_evaluations", verbose_name=_("cycle")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="department_evaluations", verbose_name=_("unit")
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )

@@ -55,10 +55,11 @@ class FundingSourceViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ProcurementItemFilter(django_filters.FilterSet):
     catalogue = django_filters.CharFilter(field_name="catalogue__code")
+    code = django_filters.CharFilter(field_name="code", lookup_expr="startswith")
 
     class Meta:
         model = ProcurementItem
-        fields = ["catalogue"]
+        fields = ["catalogue", "code", "listed"]
 
 
 class ProcurementItemViewSet(viewsets.ReadOnlyModelViewSet):
