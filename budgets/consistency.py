@@ -529,7 +529,7 @@ class Checker:
                 columns[unit]["carried_over"].append(amount)
             else:
                 columns[unit]["procurement"].append(amount)
-                columns[unit]["sme"].append(sme)
+                columns[unit]["sme"].append(sme - small)  # 2020 prints SMEs other than small/micro
                 columns[unit]["small_micro"].append(small)
         for unit in units:
             computed = {
@@ -548,5 +548,17 @@ class Checker:
                 )
 
 
+# Checks of the apps above (the disclosure workbook's own: income = expenditure, targets of 表13
+# projects …) register here, so that the bureau page and the workbook's check sheet report the
+# same findings from one list.
+_CYCLE_CHECKS: list = []
+
+
+def register_cycle_check(check) -> None:
+    """``check(cycle) -> list[Finding]``, run by :func:`check_cycle` after the checks here."""
+    if check not in _CYCLE_CHECKS:
+        _CYCLE_CHECKS.append(check)
+
+
 def check_cycle(cycle: BudgetCycle) -> list[Finding]:
-    return Checker(cycle).run()
+    return Checker(cycle).run() + [finding for check in _CYCLE_CHECKS for finding in check(cycle)]

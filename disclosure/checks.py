@@ -8,7 +8,9 @@ wrong is the data behind them. Reported here, in 万元:
 - spending with no functional code cannot be placed in 表1/表6/表7;
 - 三公 items inside basic expenditure must not exceed the unit's 三公 table;
 - every project of 表13 must have targets in 表15 (2020 format);
-- basic expenditure = the sum of its economic classes, where a format prints them (2022's 表4).
+- basic expenditure = the sum of its economic classes, where a format prints them (2022's 表4);
+- 2022's 表11: the main tasks add up to the unit's total (金额合计), fiscal and other apart;
+- 2022: a project is not paid from 基本支出拨款 (表5 has no such column).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from budgets.models import ZERO
 from budgets.money import to_wan
 
 from .workbook.common import in_general_budget
-from .workbook.data import CycleData, total
+from .workbook.data import CycleData, cycle_data, total
 from .workbook.performance import performance_source
+from .workbook.tables_2022 import department_tasks
 
 # 部门经济分类 items that are 三公 (DOMAIN §4).
 THREE_PUBLIC_ECONOMIC_CODES = frozenset({"30212", "30217", "30231", "31013"})
@@ -32,11 +35,23 @@ def _wan(amount: Decimal) -> Decimal:
 
 
 def workbook_findings(data: CycleData) -> list[Finding]:
-    findings: list[Finding] = []
-    published = check_cycle(data.cycle)
+    """The check sheet: every finding of the cycle (``check_cycle``, which runs
+    :func:`cycle_findings` too), of the exported unit only when one is exported."""
+    findings = check_cycle(data.cycle)
     if data.scope is not None:
-        published = [f for f in published if f.unit == data.scope.short_name]
-    findings += published
+        findings = [f for f in findings if f.unit == data.scope.short_name]
+    return findings
+
+
+def cycle_findings(cycle) -> list[Finding]:
+    """The checks on the lines that the workbook's tables need, registered with
+    ``budgets.consistency`` (see ``apps.py``)."""
+    return lines_findings(cycle_data(cycle=cycle))
+
+
+def lines_findings(data: CycleData) -> list[Finding]:
+    findings: list[Finding] = []
+    with_targets: set[int] | None = None
     fmt = data.cycle.disclosure_format
     for order, u in enumerate(data.units):
         name = u.unit.short_name
@@ -105,10 +120,28 @@ def workbook_findings(data: CycleData) -> list[Finding]:
                         key,
                     )
                 )
+        if fmt == "2022":
+            findings += _tasks_findings(data, u, name, key)
+            on_basic = [
+                p for p in u.projects if p.funding_source and p.funding_source.code == "general_operating"
+            ]
+            for project in on_basic:
+                findings.append(
+                    Finding(
+                        "表5",
+                        name,
+                        project.name,
+                        ZERO,
+                        _wan(project.amount),
+                        "项目支出不应使用基本支出拨款（请改为履职类项目拨款等）",
+                        key,
+                    )
+                )
         if fmt == "2020":
-            source = performance_source()
+            if with_targets is None:
+                with_targets = performance_source().projects_with_indicators(cycle=data.cycle)
             for project in u.projects:
-                if not source.project_indicators(project=project):
+                if project.needs_targets and project.pk not in with_targets:
                     findings.append(
                         Finding(
                             "表13/表15",
@@ -120,4 +153,27 @@ def workbook_findings(data: CycleData) -> list[Finding]:
                             key,
                         )
                     )
+    return findings
+
+
+def _tasks_findings(data: CycleData, u, name: str, key) -> list[Finding]:
+    """表11: typed main tasks must add up to the unit's lines (金额合计), fiscal and other apart."""
+    targets = performance_source().department_targets(cycle=data.cycle, unit=u.unit)
+    tasks = department_tasks(data, u, targets)
+    if not any(task.typed for task in tasks):
+        return []
+    spending = u.spending()
+    fiscal = total(a for _c, source, a, _k in spending if source and data.funding[source].is_fiscal)
+    other = total(a for *_x, a, _k in spending) - fiscal
+    findings = []
+    for label, expected, found in (
+        ("金额合计（财政拨款）", fiscal, total(t.fiscal for t in tasks)),
+        ("金额合计（其他资金）", other, total(t.other for t in tasks)),
+    ):
+        if expected != found:
+            findings.append(
+                Finding(
+                    "表11", name, label, _wan(expected), _wan(found), "年度主要任务之和应等于单位预算", key
+                )
+            )
     return findings

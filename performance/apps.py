@@ -8,6 +8,8 @@ def _targets_check(project):
 
     from .services import project_target_problems
 
+    if not project.needs_targets:
+        return []
     return [
         Problem(
             f"targets:{p.code}",

@@ -54,12 +54,20 @@ def functional_tree(
     return rows, unclassified
 
 
-def source_root(code: str | None, sources: dict[str, FundingSource]) -> str | None:
-    """The top-level funding source of ``code`` (一般性经费拨款 → 一般公共预算拨款)."""
+def source_path(code: str | None, sources: dict[str, FundingSource]) -> tuple[str, ...]:
+    """The funding-source codes from the root of the tree down to ``code`` (DOMAIN §9):
+    履职类项目拨款 → (政府预算拨款, 一般公共预算拨款, 履职类项目拨款)."""
+    path: list[str] = []
     source = sources.get(code) if code else None
-    while source is not None and source.parent_id is not None:
-        source = source.parent
-    return source.code if source else None
+    while source is not None:
+        path.append(source.code)
+        source = sources.get(source.parent.code) if source.parent_id else None
+    return tuple(reversed(path))
+
+
+def under(code: str | None, node: str, sources: dict[str, FundingSource]) -> bool:
+    """Whether a line funded from ``code`` counts under the tree node ``node``."""
+    return node in source_path(code, sources)
 
 
 def is_fiscal(code: str | None, sources: dict[str, FundingSource]) -> bool:
@@ -68,7 +76,7 @@ def is_fiscal(code: str | None, sources: dict[str, FundingSource]) -> bool:
 
 
 def in_general_budget(code: str | None, sources: dict[str, FundingSource]) -> bool:
-    return source_root(code, sources) == GENERAL_BUDGET
+    return under(code, GENERAL_BUDGET, sources)
 
 
 def date_range(start, end) -> str:

@@ -76,6 +76,12 @@ class UnitData:
         return total(line.sme_amount for line in self.current_procurement)
 
     @property
+    def sme_other(self) -> Decimal:
+        """SMEs other than small and micro enterprises: 2020's 面向中小企业 column, which printed
+        the two reservations apart (we store small/micro as a part of the SME reservation)."""
+        return self.sme - self.small_micro
+
+    @property
     def small_micro(self) -> Decimal:
         return total(line.small_micro_amount for line in self.current_procurement)
 

@@ -26,6 +26,8 @@ class PerformanceSource(Protocol):
 
     def project_indicators(self, *, project: Project) -> list[dict[str, Any]]: ...
 
+    def projects_with_indicators(self, *, cycle: BudgetCycle) -> set[int]: ...
+
 
 def performance_source() -> PerformanceSource:
     """The performance records of the application (performance/)."""

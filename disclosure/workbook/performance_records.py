@@ -55,3 +55,11 @@ class PerformanceRecords:
 
     def project_indicators(self, *, project: Project) -> list[dict[str, Any]]:
         return [_indicator(i) for i in project.indicators.all()]
+
+    def projects_with_indicators(self, *, cycle: BudgetCycle) -> set[int]:
+        """The ids of the cycle's projects that have indicators (one query)."""
+        return set(
+            Indicator.objects.filter(project__budget__cycle=cycle)
+            .values_list("project_id", flat=True)
+            .distinct()
+        )

@@ -41,6 +41,17 @@ class Yuan:
 
 
 @dataclass(frozen=True)
+class Label:
+    """Row text indented by ``indent`` levels (a 款 beneath its 类, a 项 beneath its 款)."""
+
+    text: str
+    indent: int = 0
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Head:
     text: str
     colspan: int = 1
@@ -62,6 +73,7 @@ class Table:
     header: list[list[Head]]
     rows: list[Row] = field(default_factory=list)
     money_unit: str = "单位：万元"
+    name_label: str = "单位名称"
     subtitle: str = ""
     note: str = STANDARD_NOTE
     widths: list[int] = field(default_factory=list)
@@ -80,4 +92,6 @@ def _printed(cell):
         return cell.shown
     if isinstance(cell, Yuan):
         return cell.yuan
+    if isinstance(cell, Label):
+        return cell.text
     return cell

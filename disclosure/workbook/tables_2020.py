@@ -14,7 +14,7 @@ from .common import (
     functional_tree,
     in_general_budget,
     is_fiscal,
-    source_root,
+    under,
 )
 from .data import CycleData, UnitData, total
 from .performance import performance_source
@@ -84,7 +84,7 @@ def table1(data: CycleData) -> Table:
         return _w(total(v for k, v in by_source.items() if k in codes))
 
     def root_amount(root: str) -> Wan:
-        return _w(total(v for k, v in by_source.items() if source_root(k, data.funding) == root))
+        return _w(total(v for k, v in by_source.items() if under(k, root, data.funding)))
 
     fiscal = total(v for k, v in by_source.items() if is_fiscal(k, data.funding))
     below_the_line = {"subordinate_remittance", "higher_level_subsidy", "carryover"}
@@ -177,7 +177,7 @@ def table3(data: CycleData) -> Table:
             Head("待支付以前年度政府采购项目"),
         ],
     ]
-    columns = ("total", "basic", "project", "procurement_total", "sme", "small_micro", "carried_over")
+    columns = ("total", "basic", "project", "procurement_total", "sme_other", "small_micro", "carried_over")
 
     def cells(values: dict[str, object]) -> list:
         return [_w(values[c], blank_zero=c not in {"total", "project"}) for c in columns]

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.consistency import Finding
 
-from .table import Table, Wan, Yuan
+from .table import Label, Table, Wan, Yuan
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -61,7 +61,7 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
         cell.alignment = Alignment(horizontal="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     row += 1
-    sheet.cell(row=row, column=1, value=f"单位名称：{table.unit_name}")
+    sheet.cell(row=row, column=1, value=f"{table.name_label}：{table.unit_name}")
     if table.money_unit:
         sheet.cell(row=row, column=width, value=table.money_unit).alignment = Alignment(horizontal="right")
     row += 1
@@ -76,8 +76,8 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
             if data_row.style == "total":
                 cell.fill = TOTAL_FILL
         row += 1
-    if table.note:
-        sheet.cell(row=row + 1, column=1, value=table.note).font = Font(italic=True, size=9)
+    for offset, line in enumerate(table.note.splitlines() if table.note else []):
+        sheet.cell(row=row + 1 + offset, column=1, value=line).font = Font(italic=True, size=9)
     for index, chars in enumerate(table.widths or _default_widths(table), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = chars
     sheet.freeze_panes = None
@@ -122,6 +122,10 @@ def _put(cell, value) -> None:
         cell.value = value.yuan
         cell.number_format = "0.00"
         cell.alignment = Alignment(horizontal="right")
+    elif isinstance(value, Label):
+        cell.value = value.text
+        as_text(cell)
+        cell.alignment = Alignment(indent=value.indent * 2, vertical="top")
     elif isinstance(value, Decimal):
         cell.value = value
         cell.alignment = Alignment(horizontal="right")
@@ -135,8 +139,8 @@ def _default_widths(table: Table) -> list[int]:
     widths = [12] * table.width
     for data_row in table.rows[:200]:
         for index, value in enumerate(data_row.cells):
-            if isinstance(value, str):
-                widths[index] = min(60, max(widths[index], len(value) * 2 + 2))
+            if isinstance(value, str | Label):
+                widths[index] = min(60, max(widths[index], len(str(value)) * 2 + 2))
     return widths
 
 

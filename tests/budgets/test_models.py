@@ -64,17 +64,25 @@ def test_basic_line_needs_at_least_one_code():
     )
 
 
-def test_procurement_reservations_cannot_exceed_the_line():
+@pytest.mark.parametrize(
+    "sme, small_micro, ok",
+    [("100", "100", True), ("60", "41", True), ("101", "0", False), ("60", "61", False)],
+)
+def test_small_micro_is_part_of_the_sme_reservation_which_is_part_of_the_line(sme, small_micro, ok):
     budget = BudgetFactory()
     item = ProcurementItem.objects.get(catalogue__code="2020", code="A03")
+    line = ProcurementLine(
+        budget=budget,
+        item=item,
+        amount=Decimal("100"),
+        sme_amount=Decimal(sme),
+        small_micro_amount=Decimal(small_micro),
+    )
+    if ok:
+        line.save()
+        return
     with pytest.raises(IntegrityError), transaction.atomic():
-        ProcurementLine.objects.create(
-            budget=budget,
-            item=item,
-            amount=Decimal("100"),
-            sme_amount=Decimal("60"),
-            small_micro_amount=Decimal("41"),
-        )
+        line.save()
 
 
 def test_current_year_procurement_needs_a_catalogue_item():

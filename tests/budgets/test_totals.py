@@ -26,7 +26,7 @@ def test_totals_are_computed_from_the_lines():
         budget=budget,
         item=a03,
         amount=Decimal("80"),
-        sme_amount=Decimal("30"),
+        sme_amount=Decimal("70"),
         small_micro_amount=Decimal("40"),
     )
     ProcurementLine.objects.create(budget=budget, amount=Decimal("9"), carried_over=True)
@@ -38,7 +38,7 @@ def test_totals_are_computed_from_the_lines():
     assert row.total == Decimal("1505.75")
     assert row.procurement_total == Decimal("80.00")  # carried-over payments are a column of their own
     assert (row.sme_total, row.small_micro_total, row.carried_over_total) == (
-        Decimal("30.00"),
+        Decimal("70.00"),
         Decimal("40.00"),
         Decimal("9.00"),
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from budgets.models import PublishedFigure
 from core.models import Unit
@@ -224,3 +225,17 @@ def test_table7_project_lines_by_functional_code_are_the_seeds_for_every_unit(de
         assert exported.keys() == printed.keys(), unit.code
         for code, amount in printed.items():
             assert near(exported[code], amount, len(printed)), (unit.code, code, exported[code], amount)
+
+
+def test_the_check_sheet_and_the_bureau_page_report_the_same_findings(demo, client):
+    """Reserve and carried-over items never have 表15 targets: the workbook does not flag them,
+    so its check sheet and the bureau page agree (issue #10, point 10)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        built = build_workbook(cycle=demo)
+    client.login(username="hq_reviewer", password="demo-2020")
+    page = client.get(reverse("budgets:bureau", args=[2020]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    on_page = {(f.table, f.unit, f.item) for f in page.context["findings"]}
+    in_workbook = {(f.table, f.unit, f.item) for f in built.findings}
+    assert in_workbook == on_page and len(on_page) > 0

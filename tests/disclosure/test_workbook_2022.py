@@ -1,4 +1,6 @@
-"""A 2022-format workbook for one unit, with the columns of DOMAIN §9."""
+"""The 2022 workbook of one unit, table by table against DOMAIN §9: titles, the unit line, header
+cells and their merges, row labels in their order and position, and every figure against values
+computed in ``unit_2022`` from the rows alone."""
 
 from decimal import Decimal
 
@@ -12,100 +14,431 @@ from budgets.models import (
     EconomicCode,
     FunctionalCode,
     FundingSource,
+    ProcurementItem,
+    ProcurementLine,
     Project,
+    ProjectCategory,
     ThreePublicExpense,
     UnitBudget,
 )
 from core.models import Unit
+from core.roles import Role
 from disclosure.exporting import build_workbook
+from performance.services import IndicatorData, TaskData, department_target_save
+from tests.factories import user_with_role
 
-from .conftest import load, row_by_first, sheet_rows
+from . import unit_2022 as u22
+from .conftest import load, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
+W = u22.wan
+HEADER_TOP = 4  # 表号, title, 部门名称 line, then the header
 
-@pytest.fixture
-def cycle_2022(demo):
+
+def create_unit_2022(*, with_targets: bool = True, tasks=()) -> tuple[BudgetCycle, Unit]:
+    """The unit of ``unit_2022`` put into the database row by row (the import test uses the
+    template instead)."""
     cycle = BudgetCycle.objects.create(
-        year=2022,
+        year=u22.YEAR,
         disclosure_format=DisclosureFormat.F2022,
         procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
     )
-    unit = Unit.objects.get(code="baoan")
+    unit = Unit.objects.get(code=u22.UNIT)
     budget = UnitBudget.objects.create(cycle=cycle, unit=unit)
-    general = FundingSource.objects.get(code="general_operating")
     f = {c.code: c for c in FunctionalCode.objects.all()}
     e = {c.code: c for c in EconomicCode.objects.all()}
-    for functional, economic, amount in [
-        ("2080109", "30101", "12000000.00"),
-        ("2080109", "30102", "3000000.00"),
-        ("2080505", "30108", "1500000.00"),
-        ("2210201", "30113", "800000.00"),
-        ("2080109", "30201", "450000.40"),
-        ("2080109", "30231", "100000.00"),
-    ]:
+    s = {c.code: c for c in FundingSource.objects.all()}
+    for economic, functional, source, amount in u22.BASIC:
         BasicExpenditureLine.objects.create(
-            budget=budget,
-            functional_code=f[functional],
-            economic_code=e[economic],
-            funding_source=general,
+            budget=budget, functional_code=f[functional], economic_code=e[economic], funding_source=s[source],
             amount=Decimal(amount),
-        )
-    Project.objects.create(
-        budget=budget,
-        name="社会保险业务管理",
-        functional_code=f["2080109"],
-        funding_source=general,
-        fiscal_amount=Decimal("2345678.90"),
-        total_amount=Decimal("2345678.90"),
-    )
-    ThreePublicExpense.objects.create(
-        budget=budget, year=2021, reception=Decimal("20000"), vehicle_operation=Decimal("110000")
-    )
-    ThreePublicExpense.objects.create(
-        budget=budget, year=2022, reception=Decimal("10000"), vehicle_operation=Decimal("100000")
-    )
+        )  # fmt: skip
+    projects = {}
+    for order, (name, category, functional, source, amount) in enumerate(u22.PROJECTS):
+        projects[name] = Project.objects.create(
+            budget=budget, name=name, category=ProjectCategory.objects.get(name=category), sort_order=order,
+            functional_code=f[functional], funding_source=s[source], fiscal_amount=Decimal(amount),
+            total_amount=Decimal(amount),
+        )  # fmt: skip
+    items = {i.code: i for i in ProcurementItem.objects.filter(catalogue=cycle.procurement_catalogue)}
+    for code, project, amount, sme, small in u22.PROCUREMENT:
+        ProcurementLine.objects.create(
+            budget=budget, project=projects[project], item=items[code], amount=Decimal(amount),
+            sme_amount=Decimal(sme), small_micro_amount=Decimal(small),
+        )  # fmt: skip
+    for year, (abroad, reception, purchase, operation) in u22.THREE_PUBLIC.items():
+        ThreePublicExpense.objects.create(
+            budget=budget, year=year, abroad=Decimal(abroad), reception=Decimal(reception),
+            vehicle_purchase=Decimal(purchase), vehicle_operation=Decimal(operation),
+            change_reason=u22.THREE_PUBLIC_REASON if year == u22.YEAR else "",
+        )  # fmt: skip
+    if with_targets:
+        department_target_save(
+            cycle=cycle, unit=unit, overall_goal=u22.OVERALL_GOAL, tasks=list(tasks),
+            rows=[IndicatorData(None, l1, l2, name, target) for l1, l2, name, target in u22.DEPARTMENT_INDICATORS],
+            actor=user_with_role(Role.BRANCH_PREPARER, unit),
+        )  # fmt: skip
     return cycle, unit
 
 
-def test_a_unit_exports_every_2022_table_with_its_columns(cycle_2022):
-    cycle, unit = cycle_2022
+@pytest.fixture
+def workbook(demo):
+    cycle, unit = create_unit_2022()
     built = build_workbook(cycle=cycle, unit=unit)
-    workbook = load(built.to_bytes())
-    assert workbook.sheetnames == ["检查结果", *[f"表{n}" for n in range(1, 11)]]  # 表11 needs targets
-    titles = {name: workbook[name]["A2"].value for name in workbook.sheetnames[1:]}
-    assert titles == {
+    return load(built.to_bytes()), built
+
+
+def merged(sheet) -> set[str]:
+    return {str(r) for r in sheet.merged_cells.ranges}
+
+
+def body(workbook, name: str, header_rows: int) -> list[tuple]:
+    """The data rows: everything between the header and the first empty row."""
+    rows = sheet_rows(workbook, name)[HEADER_TOP - 1 + header_rows :]
+    end = next((i for i, r in enumerate(rows) if all(v is None for v in r)), len(rows))
+    return [tuple("" if v is None else v for v in r) for r in rows[:end]]
+
+
+def note_lines(workbook, name: str) -> list[str]:
+    rows = sheet_rows(workbook, name)
+    return [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith(("注：", "本套报表"))]
+
+
+def test_every_sheet_has_its_number_title_unit_line_and_money_unit(workbook):
+    book, built = workbook
+    assert book.sheetnames == ["检查结果", *[f"表{n}" for n in range(1, 12)]]
+    titles = {
         "表1": "收支总表", "表2": "收入总表", "表3": "支出总表", "表4": "基本支出总表", "表5": "项目支出总表",
-        "表6": "政府预算拨款收支总表", "表7": "一般公共预算支出表", "表8": "“三公”经费支出表",
-        "表9": "政府性基金预算支出表", "表10": "国有资本经营预算支出表",
+        "表6": "政府预算拨款收支总表", "表7": "一般公共预算支出表（按功能分类）", "表8": "一般公共预算“三公”经费支出表",
+        "表9": "政府性基金预算支出表", "表10": "国有资本经营预算支出表", "表11": f"{u22.UNIT_NAME}整体支出绩效目标表",
     }  # fmt: skip
-    assert workbook["表3"]["A3"].value == "单位名称：深圳市社会保险基金管理局宝安分局"
-
-    # 表4 by economic code: 301 personnel, 302 public.
-    assert row_by_first(workbook, "表4", "301")[2:5] == (1730, 1730, None)
-    assert row_by_first(workbook, "表4", "302")[2:5] == (55, None, 55)
-    assert row_by_first(workbook, "表4", "合计", column=1)[2:5] == (1785, 1730, 55)
-    # 表7 with 类/款/项 subtotals: 208 = 20801 + 20805, each rounded on its own.
-    rows7 = {r[0]: r for r in sheet_rows(workbook, "表7") if r[0]}
-    assert rows7["208"][2:5] == (1940, 1705, 235)
-    assert rows7["20801"][2] == 1790 and rows7["2080109"][2] == 1790
-    assert rows7["221"][2] == 80
-    # 表8: last year, this year, the change.
-    three = sheet_rows(workbook, "表8")[-3]
-    assert three[0:6] == (13, None, 11, None, 11, 2)
-    assert three[6:12] == (11, None, 10, None, 10, 1)
-    assert three[12:18] == (-2, None, -1, None, -1, -1)
-    # 表9 and 表10: nothing of the kind.
-    assert any("无政府性基金" in str(r[1]) for r in sheet_rows(workbook, "表9"))
-    # 表1: income = expenditure.
-    income = row_by_first(workbook, "表1", "本年收入合计")
-    assert income[1] == income[3] == 2020
+    for name, title in titles.items():
+        sheet = book[name]
+        assert sheet["A1"].value == name
+        assert sheet["A2"].value == title
+        line = 4 if name == "表11" else 3
+        assert sheet.cell(line, 1).value == f"部门名称：{u22.UNIT_NAME}", name
+        assert "单位：万元" in [c.value for c in sheet[line]], name
+    assert book["表11"]["A3"].value == "2022年度"
+    assert built.findings == []
 
 
-def test_basic_lines_without_an_economic_code_are_a_2022_finding(cycle_2022):
-    cycle, unit = cycle_2022
+def test_table1_income_tree_and_functional_names_side_by_side(workbook):
+    book, _ = workbook
+    sheet = book["表1"]
+    assert [c.value for c in sheet[4]][:4] == ["收入", None, "支出", None]
+    assert [c.value for c in sheet[5]][:4] == ["项目", "2022年预算数", "项目", "2022年预算数"]
+    assert {"A4:B4", "C4:D4"} <= merged(sheet)
+    rows = body(book, "表1", 2)
+    income_labels = ["一、政府预算拨款", "1、一般公共预算拨款", "2、政府性基金预算拨款", "3、国有资本经营预算拨款",
+                     "二、财政专户管理资金", "三、单位资金", "1、事业收入", "2、事业单位经营收入", "3、上级补助收入",
+                     "4、附属单位上缴收入", "5、其他收入"]  # fmt: skip
+    codes = u22.functional_codes()
+    classes = iter("一二三四五")
+    expenditure_labels = [
+        f"{next(classes)}、{u22.FUNCTIONAL_NAMES[c]}" if len(c) == 3 else u22.FUNCTIONAL_NAMES[c]
+        for c in codes
+    ]
+    n = max(len(income_labels), len(expenditure_labels))
+    assert [r[0] for r in rows[:n]] == income_labels + [""] * (n - len(income_labels))
+    assert [r[2] for r in rows[:n]] == expenditure_labels + [""] * (n - len(expenditure_labels))
+    assert [r[0] for r in rows[n:]] == ["本年收入合计", "上年结余、结转", "收入总计"]
+    assert [r[2] for r in rows[n:]] == ["本年支出合计", "结转下年", "支出总计"]
+    # 款 and 项 are indented beneath their 类; 类 are not.
+    by_label = {sheet.cell(row, 3).value: sheet.cell(row, 3) for row in range(6, 6 + n)}
+    assert (
+        by_label["社会保险经办机构"].alignment.indent
+        > by_label["人力资源和社会保障管理事务"].alignment.indent
+        > 0
+    )
+    assert by_label["一、社会保障和就业支出"].alignment.indent == 0
+    income = [r[1] for r in rows[: len(income_labels)]]
+    assert income == [
+        W(u22.amount(sources=u22.GOVERNMENT_LEAVES)), W(u22.amount(sources=u22.GENERAL_BUDGET_LEAVES)), 0, 0,
+        0, W(u22.amount(sources=set(u22.UNIT_FUND_LEAVES))), *[W(u22.amount(sources={s})) for s in u22.UNIT_FUND_LEAVES],
+    ]  # fmt: skip
+    assert [r[3] for r in rows[: len(codes)]] == [W(u22.amount(functional_prefix=c)) for c in codes]
+    this_year = u22.amount() - u22.amount(sources={"carryover"})
+    assert [r[1] for r in rows[n:]] == [W(this_year), W(u22.amount(sources={"carryover"})), W(u22.amount())]
+    assert [r[3] for r in rows[n:]] == [W(u22.amount()), 0, W(u22.amount())]
+    assert note_lines(book, "表1")[-1] == "本套报表金额单位转换时可能存在尾数误差。"
+    assert "财政拨款" in note_lines(book, "表1")[0]
+
+
+def test_table2_funding_source_column_tree(workbook):
+    book, _ = workbook
+    sheet = book["表2"]
+    assert [c.value for c in sheet[4]] == ["预算单位", "收入总计", "本年收入", *[None] * 12, "上年结余、结转"]
+    assert [c.value for c in sheet[5]][2:15] == ["一般公共预算拨款", None, None, None, None, "政府性基金预算拨款",
+        "国有资本经营预算拨款", "财政专户管理资金", "单位资金", None, None, None, None]  # fmt: skip
+    assert [c.value for c in sheet[6]][2:7] == [
+        "小计",
+        "基本支出拨款",
+        "履职类项目拨款",
+        "财政专项资金拨款",
+        "政府投资项目拨款",
+    ]
+    assert [c.value for c in sheet[6]][10:15] == [
+        "事业收入",
+        "事业单位经营收入",
+        "上级补助收入",
+        "附属单位上缴收入",
+        "其他收入",
+    ]
+    assert {"A4:A6", "B4:B6", "C4:O4", "C5:G5", "H5:H6", "K5:O5", "P4:P6"} <= merged(sheet)
+    (row,) = body(book, "表2", 3)
+    one = lambda *sources: W(u22.amount(sources=set(sources)))  # noqa: E731
+    assert row == (
+        u22.UNIT_NAME, W(u22.amount()), W(u22.amount(sources=u22.GENERAL_BUDGET_LEAVES)),
+        one("general_operating"), one("duty_projects"), one("special_funds"), one("investment"),
+        one("government_fund"), one("state_capital"), one("special_account"),
+        *[one(s) for s in u22.UNIT_FUND_LEAVES], one("carryover"),
+    )  # fmt: skip
+
+
+def test_table3_spending_and_procurement_per_unit(workbook):
+    book, _ = workbook
+    sheet = book["表3"]
+    assert [c.value for c in sheet[4]] == [
+        "预算单位",
+        "支出总计",
+        "基本支出",
+        "项目支出",
+        "2022年政府采购项目",
+        None,
+        None,
+    ]
+    assert [c.value for c in sheet[5]][4:] == [
+        "小计",
+        "其中：面向中小企业政府采购项目",
+        "其中：面向小型、微型企业政府采购项目",
+    ]
+    assert "E4:G4" in merged(sheet)
+    (row,) = body(book, "表3", 2)
+    procurement = [sum(Decimal(p[i]) for p in u22.PROCUREMENT) for i in (2, 3, 4)]
+    assert row == (
+        u22.UNIT_NAME, W(u22.amount()), W(u22.amount(kind="basic")), W(u22.amount(kind="project")),
+        *map(W, procurement),
+    )  # fmt: skip
+
+
+def test_table4_economic_classes_with_their_items_and_source_columns(workbook):
+    book, _ = workbook
+    sheet = book["表4"]
+    assert [c.value for c in sheet[4]] == ["科目编码", "科目名称", "总计", "政府预算拨款", None, None, None,
+        "财政专户管理资金", "单位资金", None, None, None, None, "上年结余、结转"]  # fmt: skip
+    assert [c.value for c in sheet[5]][3:7] == [
+        "小计",
+        "一般公共预算拨款",
+        "政府性基金预算拨款",
+        "国有资本经营预算拨款",
+    ]
+    assert {"D4:G4", "I4:M4", "A4:A5", "N4:N5"} <= merged(sheet)
+    rows = body(book, "表4", 2)
+    amounts = u22.economic_amounts()
+    codes = sorted(amounts)
+    assert rows[0][:2] == ("", u22.UNIT_NAME)
+    assert [r[0] for r in rows[1:]] == codes
+    assert [r[1] for r in rows[1:]] == [u22.ECONOMIC_NAMES[c] for c in codes]
+    for r in [rows[0], *rows[1:]]:
+        by = (
+            amounts[r[0]]
+            if r[0]
+            else {s: u22.amount(sources={s}, kind="basic") for s in {b[2] for b in u22.BASIC}}
+        )
+        general = sum((v for s, v in by.items() if s in u22.GENERAL_BUDGET_LEAVES), Decimal(0))
+        assert r[2:] == (
+            W(sum(by.values(), Decimal(0))), W(general), W(general), 0, 0, 0,
+            *[W(by.get(s, 0)) for s in u22.UNIT_FUND_LEAVES], 0,
+        ), r  # fmt: skip
+
+
+def test_table5_unit_then_one_row_per_project(workbook):
+    book, _ = workbook
+    sheet = book["表5"]
+    assert [c.value for c in sheet[4]] == ["预算单位及项目名称", "总计", "一般公共预算拨款", None, None, None,
+        "政府性基金预算拨款", "国有资本经营预算拨款", "财政专户管理资金", "单位资金", None, None, None, None, "上年结余、结转"]  # fmt: skip
+    assert [c.value for c in sheet[5]][2:6] == [
+        "小计",
+        "履职类项目拨款",
+        "财政专项资金拨款",
+        "政府投资项目拨款",
+    ]
+    rows = body(book, "表5", 2)
+    assert [r[0] for r in rows] == [u22.UNIT_NAME, *[p[0] for p in u22.PROJECTS]]
+    for (name, _c, _f, source, amount), row in zip(u22.PROJECTS, rows[1:], strict=True):
+        a = W(amount)
+        general = a if source in u22.GENERAL_BUDGET_LEAVES else 0
+        expected = [a, general, *[a if source == s else 0 for s in ("duty_projects", "special_funds", "investment")],
+                    0, 0, 0, *[0] * 5, a if source == "carryover" else 0]  # fmt: skip
+        assert list(row[1:]) == expected, name
+    assert rows[0][1] == W(u22.amount(kind="project"))
+    assert rows[0][-1] == W(u22.amount(kind="project", sources={"carryover"}))
+
+
+def test_table6_government_funds_only(workbook):
+    book, _ = workbook
+    rows = body(book, "表6", 2)
+    codes = u22.functional_codes(u22.GOVERNMENT_LEAVES)
+    n = max(4, len(codes))
+    assert [r[0] for r in rows[:4]] == [
+        "一、政府预算拨款",
+        "1、一般公共预算拨款",
+        "2、政府性基金预算拨款",
+        "3、国有资本经营预算拨款",
+    ]
+    assert [r[3] for r in rows[: len(codes)]] == [
+        W(u22.amount(functional_prefix=c, sources=u22.GOVERNMENT_LEAVES)) for c in codes
+    ]
+    government = W(u22.amount(sources=u22.GOVERNMENT_LEAVES))
+    assert [r[:4] for r in rows[n:]] == [
+        ("本年收入合计", government, "本年支出合计", government), ("上年结余、结转", 0, "结转下年", 0),
+        ("收入总计", government, "支出总计", government),
+    ]  # fmt: skip
+
+
+def test_table7_functional_rows_of_the_general_budget(workbook):
+    book, _ = workbook
+    sheet = book["表7"]
+    assert [c.value for c in sheet[4]] == [
+        "预算单位",
+        "科目编码",
+        "科目名称",
+        "支出总计",
+        "基本支出",
+        "项目支出",
+    ]
+    rows = body(book, "表7", 1)
+    g = u22.GENERAL_BUDGET_LEAVES
+    assert rows[0] == (u22.UNIT_NAME, "", "合计", W(u22.amount(sources=g)), W(u22.amount(sources=g, kind="basic")),
+                       W(u22.amount(sources=g, kind="project")))  # fmt: skip
+    codes = u22.functional_codes(g)
+    assert [r[1] for r in rows[1:]] == codes
+    assert [r[2] for r in rows[1:]] == [u22.FUNCTIONAL_NAMES[c] for c in codes]
+    for code, r in zip(codes, rows[1:], strict=True):
+        assert r[3:] == tuple(
+            W(u22.amount(sources=g, functional_prefix=code, kind=k)) for k in (None, "basic", "project")
+        )
+
+
+def test_table8_three_public_last_year_this_year_and_change(workbook):
+    book, _ = workbook
+    sheet = book["表8"]
+    assert [c.value for c in sheet[4]] == [
+        "预算单位",
+        "年度",
+        "总计",
+        "因公出国(境)费",
+        "公务接待费",
+        "公务用车购置及运行维护费",
+        None,
+        None,
+    ]
+    assert [c.value for c in sheet[5]][5:] == ["小计", "公务用车购置费", "公务用车运行维护费"]
+    rows = body(book, "表8", 2)
+
+    def figures(year):
+        abroad, reception, purchase, operation = map(Decimal, u22.THREE_PUBLIC[year])
+        return [
+            abroad + reception + purchase + operation,
+            abroad,
+            reception,
+            purchase + operation,
+            purchase,
+            operation,
+        ]
+
+    last, this = figures(2021), figures(2022)
+    assert rows[0] == (u22.UNIT_NAME, "2021年", *map(W, last))
+    assert rows[1] == ("", "2022年", *map(W, this))
+    assert rows[2] == ("", "增减变化金额", *[W(b - a) for a, b in zip(last, this, strict=True)])
+    assert note_lines(book, "表8") == ["注：" + u22.THREE_PUBLIC_REASON]
+
+
+@pytest.mark.parametrize("name, title", [("表9", "政府性基金预算支出表"), ("表10", "国有资本经营预算支出表")])
+def test_empty_tables_keep_their_zero_unit_row_and_note(workbook, name, title):
+    book, _ = workbook
+    assert [c.value for c in book[name][4]] == [
+        "预算单位",
+        "科目编码",
+        "科目名称",
+        "支出总计",
+        "基本支出",
+        "项目支出",
+    ]
+    assert body(book, name, 1) == [(u22.UNIT_NAME, "", "合计", 0, 0, 0)]
+    assert note_lines(book, name) == ["注：本表本年无发生额。"]
+
+
+def test_table11_tasks_from_the_lines_and_the_targets(workbook):
+    book, _ = workbook
+    rows = [r for r in sheet_rows(book, "表11")[4:] if any(v is not None for v in r)]
+    assert rows[0][:5] == ("部门名称", u22.UNIT_NAME, None, "主管部门", "深圳市社会保险基金管理局")
+    assert rows[1][:4] == ("年度主要任务", "任务名称", "主要内容", "预算金额")
+    assert rows[2][3:6] == ("总额", "其中：财政拨款", "其中：其他资金")
+    categories = list(dict.fromkeys(p[1] for p in u22.PROJECTS))
+    tasks = rows[3 : 4 + len(categories)]
+    assert [t[1] for t in tasks] == ["基本支出", *categories]
+
+    def split(rows_):
+        fiscal = sum((Decimal(a) for s, a in rows_ if s in u22.FISCAL_LEAVES), Decimal(0))
+        whole = sum((Decimal(a) for _s, a in rows_), Decimal(0))
+        return (W(whole), W(fiscal), W(whole - fiscal))
+
+    assert tasks[0][3:6] == split([(s, a) for _e, _f, s, a in u22.BASIC])
+    for category, task in zip(categories, tasks[1:], strict=True):
+        assert task[3:6] == split([(p[3], p[4]) for p in u22.PROJECTS if p[1] == category]), category
+    total = rows[4 + len(categories)]
+    assert total[1] == "金额合计"
+    assert total[3:6] == split([(s, a) for _f, s, a, _k in u22.lines()])
+    assert total[3] == W(u22.amount())
+    goal = rows[5 + len(categories)]
+    assert goal[:2] == ("年度总体目标", u22.OVERALL_GOAL)
+    assert rows[6 + len(categories)][:5] == ("年度绩效指标", "一级指标", "二级指标", "三级指标", "目标值")
+    indicators = rows[7 + len(categories) :]
+    assert [(r[3], r[4]) for r in indicators] == [(n, t) for _a, _b, n, t in u22.DEPARTMENT_INDICATORS]
+    assert [r[1] for r in indicators] == ["产出指标", "产出指标", "满意度指标"]
+
+
+def test_typed_tasks_that_miss_the_unit_total_are_a_finding(demo):
+    cycle, unit = create_unit_2022(
+        tasks=[TaskData(None, "社会保险经办", "参保、待遇经办", Decimal("8000000.00"), Decimal("0.00"))]
+    )
+    built = build_workbook(cycle=cycle, unit=unit)
+    book = load(built.to_bytes())
+    fiscal, other = (f for f in built.findings if f.table == "表11")
+    assert (fiscal.item, other.item) == ("金额合计（财政拨款）", "金额合计（其他资金）")
+    basic_fiscal = sum((Decimal(a) for _e, _f, s, a in u22.BASIC if s in u22.FISCAL_LEAVES), Decimal(0))
+    everything_fiscal = u22.amount(sources=u22.FISCAL_LEAVES)
+    assert (fiscal.expected, fiscal.found) == (
+        round(everything_fiscal / 10000, 2),
+        round((basic_fiscal + Decimal("8000000.00")) / 10000, 2),
+    )
+    basic_other = u22.amount(kind="basic") - basic_fiscal
+    assert (other.expected, other.found) == (
+        round((u22.amount() - everything_fiscal) / 10000, 2),
+        round(basic_other / 10000, 2),
+    )
+    task_names = [r[1] for r in sheet_rows(book, "表11") if r[1]]
+    assert "社会保险经办" in task_names and "基本支出" in task_names
+
+
+def test_a_project_paid_from_basic_appropriation_is_a_2022_finding(demo):
+    cycle, unit = create_unit_2022()
+    Project.objects.filter(budget__cycle=cycle, name="预算准备金").update(
+        funding_source=FundingSource.objects.get(code="general_operating")
+    )
+    built = build_workbook(cycle=cycle, unit=unit)
+    assert [(f.table, f.item) for f in built.findings] == [("表5", "预算准备金")]
+
+
+def test_basic_lines_without_an_economic_code_are_a_2022_finding(demo):
+    cycle, unit = create_unit_2022()
     BasicExpenditureLine.objects.filter(budget__cycle=cycle, economic_code__code="30113").update(
         economic_code=None
     )
     built = build_workbook(cycle=cycle, unit=unit)
     assert [f.table for f in built.findings] == ["表4"]
+    rows = body(load(built.to_bytes()), "表4", 2)
+    assert rows[-1][1] == "未指定经济分类" and rows[-1][2] == W("1480000.00")
