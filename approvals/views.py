@@ -1,14 +1,15 @@
-"""Workflow pages: transitions, adjustments, the inbox and the HQ dashboard. Thin: parse the
-form, call one service, turn a BusinessRuleError into a message."""
+"""Workflow pages: transitions, adjustments, the inbox, the HQ dashboard and starting a budget
+cycle. Thin: parse the form, call one service, turn a BusinessRuleError into a message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budgets import cycles
 from budgets import services as budget_services
 from budgets.models import AdjustmentRequest, BasicExpenditureLine, BudgetCycle, Project, UnitBudget
 from budgets.money import to_wan
@@ -19,6 +20,7 @@ from core.services import notifications_mark_read
 from core.workflow import CommentInput
 
 from . import selectors, services
+from .forms import CycleStartForm
 
 
 def _project_for(request: HttpRequest, pk: int) -> Project:
@@ -173,6 +175,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
             "rates": rates,
             "bureau_rate": bureau_rate,
             "cycles": BudgetCycle.objects.all(),
+            "can_start_cycle": policy.can_start_cycle(request.user),
             "chart": {
                 "labels": [r.unit.short_name for r in data.rows],
                 "requested": [str(to_wan(r.requested, 2)) for r in data.rows],
@@ -182,3 +185,41 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
             },
         },
     )
+
+
+@login_required
+def cycle_start(request: HttpRequest) -> HttpResponse:
+    """新建预算年度. ``?year=`` recomputes the form's dates from the template of that year."""
+    if not policy.can_start_cycle(request.user):
+        raise PermissionDenied
+    prefill = CycleStartForm.base_fields["year"].clean
+    try:
+        year = prefill(request.GET["year"])
+    except (KeyError, ValidationError):
+        year = None
+    form = CycleStartForm(request.POST or None, defaults=cycles.cycle_start_defaults(year=year))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = budget_services.cycle_start(
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                disclosure_format=form.cleaned_data["disclosure_format"],
+                procurement_catalogue=form.cleaned_data["procurement_catalogue"],
+                deadlines=form.deadlines(),
+            )
+        except BusinessRuleError as error:
+            field = error.params.get("field")
+            form.add_error(field if field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("The %(year)s budget cycle has started.") % {"year": cycle.year})
+            return redirect("approvals:cycle", year=cycle.year)
+    return render(request, "approvals/cycle_start.html", {"form": form, "cycles": BudgetCycle.objects.all()})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
+    """A cycle as started: calendar, format, catalogue, units, last year's totals and 三公."""
+    if not policy.can_view_bureau(request.user):
+        raise PermissionDenied
+    cycle = get_object_or_404(BudgetCycle.objects.select_related("procurement_catalogue"), year=year)
+    return render(request, "approvals/cycle_detail.html", {"o": cycles.cycle_overview(cycle=cycle)})

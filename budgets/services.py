@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -11,32 +12,20 @@ from core.errors import BusinessRuleError
 from core.models import Event
 from core.workflow import CommentInput
 
+from .cycles import THREE_PUBLIC_AMOUNTS
+
+# A cycle and its calendar live in budgets/cycles.py; re-exported, they are services like the rest.
+from .cycles import cycle_deadlines_ensure as cycle_deadlines_ensure
+from .cycles import cycle_start as cycle_start
 from .fields import PROJECT_FIELDS
 from .models import (
     ZERO,
-    BudgetCycle,
-    CycleDeadline,
     CycleState,
     Project,
     ProjectSubItem,
     UnitBudget,
-    default_deadlines,
 )
 from .workflow import machine_of
-
-
-@transaction.atomic
-def cycle_deadlines_ensure(*, cycle: BudgetCycle) -> list[CycleDeadline]:
-    """Give a cycle the default calendar of DOMAIN §2 for every deadline it does not have yet."""
-    existing = set(cycle.deadlines.values_list("kind", flat=True))
-    missing = [
-        CycleDeadline(cycle=cycle, kind=kind, due_date=due)
-        for kind, due in default_deadlines(cycle.year).items()
-        if kind not in existing
-    ]
-    CycleDeadline.objects.bulk_create(missing)
-    return list(cycle.deadlines.all())
-
 
 # --- Editing a unit's drafts (issue #3) ------------------------------------------------------
 
@@ -161,7 +150,20 @@ def project_update(
     return project
 
 
-def _apply_rows(*, model, budget: UnitBudget, rows: list[dict], fields: list[str], actor) -> None:
+class RowInvalid(BusinessRuleError):
+    """A row of a submission breaks a rule: ``section`` and ``row`` (the caller's own row key,
+    e.g. the form's index) say which, ``errors`` what (field → messages; "__all__" for the row)."""
+
+    def __init__(self, *, section: str, row, error: ValidationError) -> None:
+        self.section, self.row = section, row
+        self.errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        text = "；".join(m for messages in self.errors.values() for m in messages)
+        super().__init__("invalid_row", text, section=section, row=row)
+
+
+def _apply_rows(
+    *, model, budget: UnitBudget, rows: list[dict], fields: list[str], actor, section: str = ""
+) -> None:
     existing = {obj.pk: obj for obj in model.objects.filter(budget=budget)}
     for row in rows:
         obj = existing.get(row.get("id")) if row.get("id") else None
@@ -174,7 +176,10 @@ def _apply_rows(*, model, budget: UnitBudget, rows: list[dict], fields: list[str
         for name in fields:
             setattr(obj, name, row.get(name))
         obj._history_user = actor
-        obj.full_clean(exclude=["budget"])
+        try:
+            obj.full_clean(exclude=["budget"])
+        except ValidationError as error:
+            raise RowInvalid(section=section, row=row.get("row"), error=error) from error
         obj.save()
 
 
@@ -188,7 +193,7 @@ PROCUREMENT_FIELDS = [
     "small_micro_amount",
     "carried_over",
 ]
-THREE_PUBLIC_FIELDS = ["abroad", "reception", "vehicle_purchase", "vehicle_operation"]
+THREE_PUBLIC_FIELDS = [*THREE_PUBLIC_AMOUNTS, "change_reason"]
 
 
 @transaction.atomic
@@ -214,6 +219,7 @@ def budget_lines_save(
         rows=list(basic_lines),
         fields=BASIC_LINE_FIELDS,
         actor=actor,
+        section="basic",
     )
     for row in procurement_lines:
         item, project = row.get("item"), row.get("project")
@@ -223,11 +229,11 @@ def budget_lines_save(
         if project is not None and project.budget_id != budget.pk:
             raise BusinessRuleError("forbidden", _("That project belongs to another budget."))
     _apply_rows(model=ProcurementLine, budget=budget, rows=list(procurement_lines), fields=PROCUREMENT_FIELDS,
-                actor=actor)  # fmt: skip
+                actor=actor, section="procurement")  # fmt: skip
     for row in three_public:
         obj, _created = ThreePublicExpense.objects.get_or_create(budget=budget, year=row["year"])
         for name in THREE_PUBLIC_FIELDS:
-            setattr(obj, name, row.get(name) or 0)
+            setattr(obj, name, row.get(name) or (0 if name in THREE_PUBLIC_AMOUNTS else ""))
         obj._history_user = actor
         obj.full_clean(exclude=["budget"])
         obj.save()

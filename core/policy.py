@@ -154,6 +154,14 @@ def can_change(user: AnyUser, obj) -> bool:
     return acts_for_unit(user, unit_id_of(obj), UNIT_STAFF_ROLES) and editable_state(obj)
 
 
+def change_refusal(user: AnyUser, obj) -> Literal["role", "state"] | None:
+    """Why :func:`can_change` says no: the user is not the unit's staff ("role"), or the item
+    is not in an editable state ("state"), so that a page can say which."""
+    if not acts_for_unit(user, unit_id_of(obj), UNIT_STAFF_ROLES):
+        return "role"
+    return None if editable_state(obj) else "state"
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user: AnyUser, action: Action = VIEW) -> QuerySet:
         return restrict(self, user, action)
@@ -251,3 +259,21 @@ def can_approve_target_change(user: AnyUser) -> bool:
 def can_run_performance_rounds(user: AnyUser) -> bool:
     """Open a cycle's monitoring round and import spending from the finance system."""
     return role_of(user) in HQ_DECIDER_ROLES | {Role.ADMINISTRATOR}
+
+
+# --- The yearly cycle -------------------------------------------------------------------------
+
+
+def can_start_cycle(user: AnyUser) -> bool:
+    """Start a new budget year (its calendar, format, catalogue and carried figures): the HQ
+    approver, who publishes the last one, and the administrator, who keeps the cycle calendar."""
+    return role_of(user) in {Role.HQ_APPROVER, Role.ADMINISTRATOR}
+
+
+# --- Classification codes ---------------------------------------------------------------------
+
+
+def can_manage_codes(user: AnyUser) -> bool:
+    """Load and edit the classification codes and procurement catalogues: the administrator's
+    (DOMAIN §10)."""
+    return role_of(user) == Role.ADMINISTRATOR
