@@ -107,15 +107,19 @@ class QueueAdmin(admin.ModelAdmin):
         return timezone.now() - obj.state_changed_at
 
     def _run(self, request, queryset, action: str, reason: str = ""):
+        items = list(queryset)
         try:
             events = budget_services.items_transition(
-                items=list(queryset), action=action, actor=request.user, reason=reason
+                items=items, action=action, actor=request.user, reason=reason
             )
         except BusinessRuleError as error:
             self.message_user(request, str(error.message), messages.ERROR)
         else:
+            label = machine_of(items[0]).get(action).label if items else action
             self.message_user(
-                request, _("%(count)d items: %(action)s.") % {"count": len(events), "action": action}
+                request,
+                _("%(action)s: %(count)d items. Nothing else was changed.")
+                % {"count": len(events), "action": label},
             )
 
     def _confirm(self, request, queryset, action: str, title, needs_reason: bool):
@@ -194,13 +198,15 @@ class ReviewQueueProjectAdmin(QueueAdmin):
         rows = [
             format_html(
                 "<li>{} · {} · {} → {} {}{}</li>",
-                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
                 e.actor,
-                e.action,
+                e.get_type_display(),
                 _state_label(obj, e.to_state),
                 e.comment,
                 format_html_join(
-                    "", "<div>· {}: {}</div>", ((c.target or "—", c.text) for c in e.comments.all())
+                    "",
+                    "<div>· {}: {}</div>",
+                    ((history.comment_target_label(c.target), c.text) for c in e.comments.all()),
                 ),
             )
             for e in history.events_of(obj)

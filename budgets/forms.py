@@ -136,9 +136,10 @@ class ProcurementLineForm(_RowForm):
 class ThreePublicForm(forms.ModelForm):
     class Meta:
         model = ThreePublicExpense
-        fields = ["abroad", "reception", "vehicle_purchase", "vehicle_operation"]
+        fields = ["abroad", "reception", "vehicle_purchase", "vehicle_operation", "change_reason"]
         widgets = {name: forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.01"})
-                   for name in fields}  # fmt: skip
+                   for name in fields[:4]}  # fmt: skip
+        widgets["change_reason"] = forms.TextInput(attrs={"class": "form-control form-control-sm"})
 
     def _post_clean(self):
         pass
@@ -153,9 +154,10 @@ ProcurementLineFormSet = forms.modelformset_factory(
 
 
 def model_rows(formset) -> list[dict]:
-    """A model formset's rows as plain dicts for the service: id, the fields, delete."""
+    """A model formset's rows as plain dicts for the service: id, the fields, delete, and
+    ``row`` (the form's index, for pointing an error of the service back at its row)."""
     rows = []
-    for form in formset.forms:
+    for index, form in enumerate(formset.forms):
         data = getattr(form, "cleaned_data", None)
         if not data or (not form.has_changed() and form.instance.pk is None):
             continue
@@ -163,5 +165,6 @@ def model_rows(formset) -> list[dict]:
         row = {k: v for k, v in data.items() if k not in ("id", "DELETE")}
         row["id"] = instance.pk if instance else None
         row["delete"] = data.get("DELETE", False)
+        row["row"] = index
         rows.append(row)
     return rows

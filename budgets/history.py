@@ -35,6 +35,12 @@ def open_comments(item) -> list[EventComment]:
     return list(last_return.comments.all()) if last_return else []
 
 
+def return_reason(item) -> str:
+    """The reason HQ gave with its latest return (shown with the comments, in the 退回意见 box)."""
+    last_return = events_of(item).filter(type=EventType.RETURN).first()
+    return last_return.comment if last_return else ""
+
+
 def last_seen_by_hq(item) -> Event | None:
     return events_of(item).filter(type=EventType.SIGN_OFF).first()
 

@@ -4,19 +4,37 @@ difference between two snapshots (shown to the preparer on resubmission and to t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
 from .fields import PROJECT_FIELDS
-from .models import Project, UnitBudget
+from .models import MoneyField, Project, UnitBudget
+from .money import format_yuan
 
 
 def _value(obj, field: str) -> str:
+    """The stored value, never a translated label: a snapshot taken in Chinese and one taken in
+    English must compare equal (labels are looked up when the difference is shown)."""
     value = getattr(obj, field)
     if value is None:
         return ""
-    display = getattr(obj, f"get_{field}_display", None)
-    return str(display() if display else value)
+    return str(value)
+
+
+def _shown(model, name: str, value: str) -> str:
+    """A snapshot value as the reader's language shows it: a choice by its label, money in 元."""
+    if value == "":
+        return ""
+    field = model._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, MoneyField):
+        try:
+            return f"{format_yuan(Decimal(value))} 元"
+        except InvalidOperation:
+            return value
+    return value
 
 
 def snapshot(item) -> dict:
@@ -74,7 +92,7 @@ def diff(before: dict, after: dict, model=Project) -> list[Change]:
         new = after.get("fields", {}).get(name, "")
         if old != new:
             label = str(model._meta.get_field(name).verbose_name)
-            changes.append(Change(name, label, old, new))
+            changes.append(Change(name, label, _shown(model, name, old), _shown(model, name, new)))
     for name, old_rows in before.get("rows", {}).items():
         new_rows = after.get("rows", {}).get(name, [])
         if old_rows != new_rows:

@@ -2,7 +2,7 @@
 ``budgets/workflow.py`` (the models need the states, the machine needs the models)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.roles import UNIT_STAFF_ROLES, Role
 
@@ -39,6 +39,23 @@ NEXT_ACTORS: dict[str, frozenset[Role]] = {
     S.APPROVED: frozenset({R.HQ_APPROVER}),
     S.PUBLISHED: frozenset(),
 }
+
+
+def not_editable_message(item) -> str:
+    """What a unit's preparer reads when the item cannot be changed now, and what to do."""
+    if item.state in LOCKED_STATES:
+        return gettext(
+            "This item is approved and locked. To change its amounts, ask for a budget adjustment "
+            "(预算调整) from its page."
+        )
+    if item.state in AT_HQ:
+        return gettext("This item is with HQ (%(state)s): it can be changed again once HQ returns it.") % {
+            "state": item.get_state_display()
+        }
+    return gettext(
+        "This item is with the branch head (%(state)s): it can be changed again once it is sent back."
+    ) % {"state": item.get_state_display()}
+
 
 # The order of the stages on the HQ dashboard.
 STAGES = list(State)

@@ -28,6 +28,7 @@ from .forms import (
 from .models import BudgetCycle, Project, StaffingFact, UnitBudget
 from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
 from .services import PROJECT_FIELDS
+from .states import not_editable_message
 from .workflow import machine_of
 
 
@@ -108,6 +109,7 @@ def _workflow_context(user, item) -> dict:
         "can_comment": policy.can_comment(user),
         "events": workflow.events_of(item),
         "open_comments": workflow.open_comments(item),
+        "return_reason": workflow.return_reason(item) if item.state == "returned" else "",
         "changes": workflow.changes_since_hq_saw(item),
         "field_history": workflow.field_history(item),
     }
@@ -188,9 +190,21 @@ def _project_form_page(request, *, budget, project=None):
             "cycle": budget.cycle,
             "project": project,
             "open_comments": workflow.open_comments(project) if project else [],
+            "return_reason": workflow.return_reason(project)
+            if project and project.state == "returned"
+            else "",
             "changes": workflow.changes_since_hq_saw(project) if project else [],
         },
     )
+
+
+def _require_change(user, item) -> None:
+    """403 unless the user may change the item, saying why: the role, or the item's state."""
+    refusal = policy.change_refusal(user, item)
+    if refusal == "state":
+        raise PermissionDenied(not_editable_message(item))
+    if refusal == "role":
+        raise PermissionDenied
 
 
 @login_required
@@ -211,8 +225,7 @@ def project_edit(request: HttpRequest, year: int, unit_code: str, pk: int) -> Ht
         UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
     )
     project = get_object_or_404(budget.projects.all(), pk=pk)
-    if not policy.can_change(request.user, project):
-        raise PermissionDenied
+    _require_change(request.user, project)
     return _project_form_page(request, budget=budget, project=project)
 
 
@@ -223,8 +236,7 @@ def budget_edit(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
     budget = get_object_or_404(
         UnitBudget.objects.select_related("cycle", "unit"), cycle__year=year, unit=unit
     )
-    if not policy.can_change(request.user, budget):
-        raise PermissionDenied
+    _require_change(request.user, budget)
     data = request.POST or None
     basic = BasicLineFormSet(data, prefix="basic", queryset=budget.basic_lines.all())
     procurement = ProcurementLineFormSet(
@@ -253,6 +265,13 @@ def budget_edit(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
                     {"year": y, **f.cleaned_data} for y, f in zip(years, three_public, strict=True)
                 ],
             )
+        except services.RowInvalid as error:
+            formset = {"basic": basic, "procurement": procurement}[error.section]
+            form = formset.forms[error.row]
+            for field, texts in error.errors.items():
+                for text in texts:
+                    form.add_error(None if field == "__all__" or field not in form.fields else field, text)
+            messages.error(request, _("A row has an error: it is marked below. Nothing was saved."))
         except (BusinessRuleError, ValidationError) as error:
             messages.error(request, str(getattr(error, "message", error)))
         else:

@@ -655,6 +655,9 @@ def _rubric_rows(
     figures = inputs.get("figures") or {}
     checklist = inputs.get("checklist") or {}
     rows = []
+    # A figure used by several items (实有在编人数, 调整后预算 …) is one input, where it is first used:
+    # two inputs of the same name would post two values, and the empty one would win.
+    entered_at: dict[str, str] = {}
     for n, item_score in enumerate(score.items):
         item = item_score.item
         previous = score.items[n - 1].item if n else None
@@ -674,21 +677,25 @@ def _rubric_rows(
                 "level2_span": sum(1 for s in score.items if s.item.level2 == item.level2),
                 "level1_max": rubric.level1_max(rubric.PARENT[item.level2]),
                 "level2_max": rubric.level2_max(item.level2),
-                "figures": [
-                    {
-                        "figure": rubric.FIGURES[key],
-                        "entry": figures.get(key) or {},
-                        "value_field": form[f"{key}__value"] if form else None,
-                        "source_field": form[f"{key}__source"] if form else None,
-                    }
-                    for key in item.figures
-                ],
+                "figures": [_figure_row(key, item, figures, form, entered_at) for key in item.figures],
                 "checklist": checklist.get(item.key) or {},
                 "points_field": form[f"{item.key}__points"] if form and not item.is_formula else None,
                 "reason_field": form[f"{item.key}__reason"] if form and not item.is_formula else None,
             }
         )
     return rows
+
+
+def _figure_row(key: str, item, figures: dict, form, entered_at: dict[str, str]) -> dict:
+    first = key not in entered_at
+    entered_at.setdefault(key, item.name)
+    return {
+        "figure": rubric.FIGURES[key],
+        "entry": figures.get(key) or {},
+        "value_field": form[f"{key}__value"] if form and first else None,
+        "source_field": form[f"{key}__source"] if form and first else None,
+        "entered_at": None if first else entered_at[key],
+    }
 
 
 @login_required

@@ -2,6 +2,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from budgets.models import BudgetCycle
 from demo.loader import demo_is_loaded, demo_load
@@ -12,6 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the 2020 demo budget once per session: most tests read real data."""
     with django_db_blocker.unblock():
         demo_load()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that switches the language (set_language, translation.activate) does not leave
+    the next test on the same worker in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from budgets.services import item_transition
@@ -85,7 +86,12 @@ def test_admin_bulk_approve_gives_each_item_its_own_event(draft_project, budget_
     ids = [str(draft_project.pk), str(second.pk)]
     confirm = client.post(url, {"action": "approve_selected", "_selected_action": ids})
     assert "Confirm" in confirm.content.decode() or "确认" in confirm.content.decode()
-    client.post(url, {"action": "approve_selected", "_selected_action": ids, "confirm": "yes", "reason": ""})
+    done = client.post(
+        url, {"action": "approve_selected", "_selected_action": ids, "confirm": "yes", "reason": ""},
+        follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    (message,) = [str(m) for m in done.context["messages"]]
+    assert message.startswith("批准") and "2" in message and "approve" not in message  # no raw action code
     for project in (draft_project, second):
         project.refresh_from_db()
         assert project.state == State.APPROVED
@@ -116,6 +122,15 @@ def test_admin_detail_shows_history_and_comments(draft_project, client):
     submitted(draft_project)
     item_transition(item=draft_project, action="start_review", actor=user("hq_reviewer"))
     client.login(username="hq_reviewer", password="demo-2020")
-    page = client.get(reverse("admin:approvals_reviewqueueproject_change", args=[draft_project.pk]))
+    page = client.get(
+        reverse("admin:approvals_reviewqueueproject_change", args=[draft_project.pk]),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     html = page.content.decode()
-    assert page.status_code == 200 and "sign_off" in html and "start_review" in html
+    # Events by their Chinese names, at Shenzhen time, never raw codes or UTC (issue #10, point 6).
+    assert page.status_code == 200 and "sign_off" not in html and "start_review" not in html
+    assert "签发报送市局" in html and "开始审核" in html
+    from core.models import Event
+
+    when = timezone.localtime(Event.objects.filter(type="start_review").latest("created_at").created_at)
+    assert when.strftime("%Y-%m-%d %H:%M") in html

@@ -64,3 +64,29 @@ def test_others_cannot_edit_the_unit_submission(demo, client):
     assert client.get(reverse("budgets:budget-edit", args=[2020, "baoan"])).status_code == 403  # published
     client.login(username="hq_reviewer", password="demo-2020")
     assert client.get(reverse("budgets:budget-edit", args=[2021, "baoan"])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "sme, small, ok",
+    [("10000", "10000", True), ("10000", "4000", True), ("10000", "10001", False), ("60000", "0", False)],
+)
+def test_small_micro_is_entered_as_part_of_the_sme_reservation_and_errors_mark_the_row(
+    demo, client, sme, small, ok
+):
+    """小微企业 is a part (其中) of 中小企业; a bad row is marked, with a message in Chinese and no
+    constraint name (issue #10, point 3)."""
+    budget = UnitBudget.objects.get(cycle__year=2021, unit__code="baoan")
+    client.login(username="baoan_preparer", password="demo-2020")
+    data = {**_post_data(budget), "proc-0-sme_amount": sme, "proc-0-small_micro_amount": small}
+    response = client.post(
+        reverse("budgets:budget-edit", args=[2021, "baoan"]), data, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    if ok:
+        assert response.status_code == 302
+        assert budget.procurement_lines.get().small_micro_amount == Decimal(small)
+        return
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-row-error" in page and "procurement_" not in page and "约束" not in page
+    assert ("小型、微型" if small != "0" else "中小企业") in page
+    assert not budget.procurement_lines.exists() and not budget.basic_lines.exists()

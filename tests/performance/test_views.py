@@ -2,6 +2,8 @@
 
 import io
 from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -337,3 +339,62 @@ def test_branch_enters_its_department_wide_target_while_in_preparation(client, d
     assert (
         client.post(reverse("performance:department_targets", args=[2020, "baoan"]), data).status_code == 403
     )
+
+
+class _FormFields(HTMLParser):
+    """The (name, value) pairs a browser posts for the page's rubric form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._inside = a.get("data-testid") == "rubric-form"
+        if not self._inside:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in {"submit", "button"}:
+            self.pairs.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.pairs.append((a["name"], ""))
+        elif tag == "select":
+            self._select = a["name"]
+            self.pairs.append((a["name"], ""))
+        elif tag == "option" and self._select and "selected" in a:
+            self.pairs[-1] = (self._select, a.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def test_a_figure_shared_by_two_rubric_items_is_one_input_and_keeps_its_value(demo, client):
+    """Typing 实有在编人数 once and saving keeps it (issue #10, point 1): each figure is one
+    input, however many items use it."""
+    url = reverse("performance:department_evaluation", args=[2020, "baoan"])
+    login(client, "baoan_preparer")
+    client.post(url)
+    page = client.get(url).content.decode()
+    form = _FormFields()
+    form.feed(page)
+    names = [name for name, _value in form.pairs]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    assert "data-shared-with" in page  # the second use says where the figure is entered
+    filled = [(name, "128" if name == "headcount_actual__value" else value) for name, value in form.pairs] + [
+        ("action", "save")
+    ]
+    assert (
+        client.post(url, urlencode(filled), content_type="application/x-www-form-urlencoded").status_code
+        == 302
+    )
+    evaluation = DepartmentEvaluation.objects.get(unit__code="baoan")
+    assert str(evaluation.inputs["figures"]["headcount_actual"]["value"]) == "128"
