@@ -1,7 +1,7 @@
 """Imports a budget workbook: all or nothing, with every problem reported by sheet, row and column.
 
 1. The file itself: size, a real .xlsx (not an .xls renamed, not junk, not a zip bomb).
-2. Its shape: known sheet names, every column of each sheet, no formula cells.
+2. Its shape: known sheet names, every column of each sheet; a formula is read by its saved value.
 3. The rows, through the import-export resources, in one transaction: every sheet is imported
    (later sheets may name projects of earlier ones), then the transaction is rolled back when
    this is a dry run or any row failed. Nothing is written unless every row of every sheet is
@@ -40,7 +40,8 @@ CONSTRAINT_MESSAGES = {
     "project_total_covers_this_year": "项目总金额不得小于本年财政拨款与其他资金之和。",
     "project_dates_ordered": "计划完成日期不得早于计划开始日期。",
     "project_name_unique_in_budget": "同一单位的项目名称不得重复。",
-    "procurement_reservations_within_amount": "面向中小企业与小微企业的金额之和不得超过采购金额。",
+    "procurement_sme_within_amount": "面向中小企业的金额不得超过采购金额。",
+    "procurement_small_micro_within_sme": "面向小型、微型企业的金额是面向中小企业金额的一部分（其中），不得超过它。",
     "procurement_current_year_has_item": "当年政府采购须填写采购品目编码（仅待支付以前年度采购可不填）。",
     "basic_line_has_a_code": "基本支出须至少填写功能科目编码或经济科目编码之一。",
     "three_public_unique_year": "同一单位同一年度的“三公”经费只能有一行。",
@@ -168,11 +169,15 @@ def check_file(path: Path, name: str = "") -> None:
 
 
 def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
-    """Every data sheet as headers + rows; formulas, unknown sheets and missing columns as problems."""
+    """Every data sheet as headers + rows; unknown sheets and formulas without a value as problems.
+
+    A formula cell is read by the value Excel saved with it (``data_only``). A file written by a
+    program that never calculated it has no such value: that cell is a problem, not a blank."""
     known = {kind.sheet: kind for kind in kinds()}
     problems: list[Problem] = []
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        formulas = _formula_cells(path)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise WorkbookRejected(
             [Problem("", None, "", _("The workbook cannot be read: %(error)s") % {"error": exc})]
@@ -194,7 +199,7 @@ def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
                     )
                 )
                 continue
-            sheets[title] = _read_sheet(title, worksheet, problems)
+            sheets[title] = _read_sheet(title, worksheet, formulas.get(worksheet.title, {}), problems)
     finally:
         workbook.close()
     if not sheets and not problems:
@@ -209,7 +214,26 @@ def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
     return sheets, problems
 
 
-def _read_sheet(title: str, worksheet, problems: list[Problem]) -> SheetData:
+def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet, the (row, column) of every formula cell and its formula."""
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {
+            worksheet.title: {
+                (cell.row, cell.column): str(cell.value)
+                for cells in worksheet.iter_rows()
+                for cell in cells
+                if getattr(cell, "data_type", None) == "f"
+            }
+            for worksheet in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+
+
+def _read_sheet(
+    title: str, worksheet, formulas: dict[tuple[int, int], str], problems: list[Problem]
+) -> SheetData:
     rows_iter = worksheet.iter_rows()
     header_cells = next(rows_iter, ())
     headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
@@ -221,19 +245,31 @@ def _read_sheet(title: str, worksheet, problems: list[Problem]) -> SheetData:
         number = None
         for index, cell in enumerate(cells[: len(headers)]):
             number = getattr(cell, "row", number)
-            if getattr(cell, "data_type", None) == "f":
+            formula = formulas.get((getattr(cell, "row", None), getattr(cell, "column", None)))
+            if formula is not None and cell.value is None:
                 problems.append(
                     Problem(
                         title,
                         cell.row,
                         headers[index],
-                        _("The cell holds a formula (%(formula)s); paste its value instead.")
-                        % {"formula": str(cell.value)[:60]},
+                        _(
+                            "The formula %(formula)s has no calculated value: open the file in Excel, "
+                            "save it, then import it again."
+                        )
+                        % {"formula": formula[:60]},
                     )
                 )
-                values.append(None)
-            else:
-                values.append(cell.value)
+            elif formula is not None and getattr(cell, "data_type", None) == "e":
+                problems.append(
+                    Problem(
+                        title,
+                        cell.row,
+                        headers[index],
+                        _("The formula %(formula)s gives the error %(error)s.")
+                        % {"formula": formula[:60], "error": cell.value},
+                    )
+                )
+            values.append(cell.value)
         if any(v not in (None, "") for v in values):
             values += [None] * (len(headers) - len(values))
             rows.append((number, values))
@@ -339,11 +375,15 @@ def import_workbook(
     for kind in kinds():
         if kind.sheet in sheets:
             resource = kind.resource(lookups)
-            problems += check_columns(sheets[kind.sheet], resource)
-            plan.append((sheets[kind.sheet], resource))
-    if problems:
-        report.problems = problems
-        return report
+            shape = check_columns(sheets[kind.sheet], resource)
+            problems += shape
+            # A sheet whose columns are wrong is not read further; every other sheet's rows are
+            # still checked, so that one preview lists every problem of the file.
+            if not shape:
+                plan.append((sheets[kind.sheet], resource))
+    report.problems = list(problems)
+    # A cell already reported (a formula without a value) is not reported again as blank.
+    reported = {(p.sheet, p.row, p.column) for p in problems if p.row}
     if progress:
         progress(30, _("Checking the rows"))
     with transaction.atomic():
@@ -353,7 +393,11 @@ def import_workbook(
             for _number, values in sheet.rows:
                 dataset.append(values)
             result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
-            report.problems += _row_problems(sheet, resource, result)
+            report.problems += [
+                p
+                for p in _row_problems(sheet, resource, result)
+                if (p.sheet, p.row, p.column) not in reported
+            ]
             report.counts[sheet.name] = {
                 "rows": len(sheet.rows),
                 "new": result.totals.get("new", 0),

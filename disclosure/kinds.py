@@ -1,9 +1,10 @@
 """Every sheet of the budget workbook import, in import order: a sub-item or a procurement line may
 name a project of the file, an indicator a project of the file."""
 
+from .facts_resource import ASSETS, STAFFING
 from .indicator_resource import INDICATORS
 from .resources import KINDS, ImportKind
 
 
 def kinds() -> list[ImportKind]:
-    return [*KINDS, INDICATORS]
+    return [*KINDS, INDICATORS, ASSETS, STAFFING]

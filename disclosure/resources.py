@@ -61,12 +61,41 @@ class Lookups:
         self.units = {u.code: u for u in Unit.objects.all()}
         self.functional = {c.code: c for c in FunctionalCode.objects.all()}
         self.economic = {c.code: c for c in EconomicCode.objects.all()}
-        self.funding = {f.code: f for f in FundingSource.objects.all()}
+        self.funding = {f.code: f for f in FundingSource.objects.prefetch_related("children")}
+        self.funding_by_pk = {f.pk: f for f in self.funding.values()}
         self.items = {
             i.code: i for i in ProcurementItem.objects.filter(catalogue=cycle.procurement_catalogue)
         }
         self.categories = {c.name: c for c in ProjectCategory.objects.all()}
         self._budgets: dict[str, UnitBudget] = {}
+
+    def unit_code(self, text: str) -> str:
+        """A unit written as its code, its name or "code name"."""
+        try:
+            return resolve_code(self.units, " ".join(text.split()), _("unit")).code
+        except ValueError as exc:
+            if text in self.units or text.partition(" ")[0] in self.units:
+                raise
+            raise ValueError(_("Unknown unit code “%(code)s”.") % {"code": text}) from exc
+
+    def leaves_under(self, source: FundingSource) -> list[FundingSource]:
+        """The leaves of the funding-source tree under ``source``, in their order."""
+        parents = {f.parent_id for f in self.funding.values()}
+        below = {source.pk}
+        leaves = []
+        for candidate in sorted(self.funding.values(), key=lambda f: f.sort_order):
+            if candidate.parent_id in below:
+                below.add(candidate.pk)
+                if candidate.pk not in parents:
+                    leaves.append(candidate)
+        return leaves
+
+    def leaf_sources(self) -> list[FundingSource]:
+        return [f for f in sorted(self.funding.values(), key=lambda f: f.sort_order) if f.is_leaf]
+
+    def item(self, text: str) -> ProcurementItem:
+        """What a procurement line's item cell means: the one place an item code is resolved."""
+        return resolve_code(self.items, text, _("procurement catalogue item"))
 
     def budget(self, code: str) -> UnitBudget:
         if code not in self._budgets:
@@ -101,8 +130,7 @@ class BudgetWidget(widgets.Widget):
             code = scope.code
         if not code:
             raise ValueError(_("The unit code is required."))
-        if code not in self.lookups.units:
-            raise ValueError(_("Unknown unit code “%(code)s”.") % {"code": code})
+        code = self.lookups.unit_code(code)
         if scope is not None and code != scope.code:
             raise ValueError(
                 _("This import is for %(unit)s only; the row is for “%(code)s”.")
@@ -114,27 +142,89 @@ class BudgetWidget(widgets.Widget):
         return value.unit.code if value else ""
 
 
-class CodeWidget(widgets.Widget):
-    """A classification code, looked up in a dictionary; blank allowed unless ``required``."""
+def resolve_code(codes: dict, text: str, what: str):
+    """The entry of ``codes`` that ``text`` names: its code, its exact name, or "code name" (what
+    a drop-down of "code name" gives). A name shared by several codes is refused, naming them."""
+    if text in codes:
+        return codes[text]
+    head, _sep, rest = text.partition(" ")
+    rest = rest.strip()
+    if rest and head in codes:
+        entry = codes[head]
+        if getattr(entry, "name", None) == rest:
+            return entry
+        raise ValueError(
+            _("“%(value)s”: the %(what)s %(code)s is “%(name)s”.")
+            % {"value": text, "what": what, "code": head, "name": getattr(entry, "name", "")}
+        )
+    named = [(key, entry) for key, entry in codes.items() if getattr(entry, "name", None) == text]
+    if len(named) == 1:
+        return named[0][1]
+    if named:
+        raise ValueError(
+            _("“%(value)s” names several %(what)s codes: %(codes)s. Write the code.")
+            % {"value": text, "what": what, "codes": "、".join(f"{key} {text}" for key, _entry in named)}
+        )
+    raise ValueError(_("Unknown %(what)s “%(code)s”.") % {"what": what, "code": text})
 
-    def __init__(self, codes: dict, what: str, required: bool = False) -> None:
+
+class CodeWidget(widgets.Widget):
+    """A classification code, its name or "code name", looked up in a dictionary; blank allowed
+    unless ``required``."""
+
+    def __init__(self, codes: dict, what: str, required: bool = False, sheet: str = "") -> None:
         super().__init__()
         self.codes = codes
         self.what = what
         self.required = required
+        # The 代码-… sheet of the template whose drop-down this column offers.
+        self.sheet = sheet
 
     def clean(self, value, row=None, **kwargs):
-        code = _text(value)
+        code = " ".join(_text(value).split())
         if not code:
             if self.required:
                 raise ValueError(_("The %(what)s is required.") % {"what": self.what})
             return None
-        if code not in self.codes:
-            raise ValueError(_("Unknown %(what)s “%(code)s”.") % {"what": self.what, "code": code})
-        return self.codes[code]
+        return self.check(resolve_code(self.codes, code, self.what))
+
+    def check(self, entry):
+        return entry
 
     def render(self, value, obj=None, **kwargs):
         return getattr(value, "code", None) or getattr(value, "name", "") if value else ""
+
+
+class FundingSourceWidget(CodeWidget):
+    """A funding source: one leaf of the tree (DOMAIN §9), never a group such as 一般公共预算拨款."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups.funding, _("funding source"), sheet="代码-资金来源")
+        self.lookups = lookups
+
+    def check(self, entry):
+        if entry.is_leaf:
+            return entry
+        raise ValueError(
+            _("“%(name)s” is a group of funding sources; write one of its parts: %(leaves)s.")
+            % {
+                "name": entry.name,
+                "leaves": "、".join(leaf.name for leaf in self.lookups.leaves_under(entry)),
+            }
+        )
+
+
+class ItemWidget(CodeWidget):
+    """A procurement catalogue item of the cycle's catalogue: resolved in one place,
+    ``Lookups.item``."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        super().__init__(lookups.items, _("procurement catalogue item"), sheet="代码-采购品目")
+        self.lookups = lookups
+
+    def clean(self, value, row=None, **kwargs):
+        text = " ".join(_text(value).split())
+        return self.lookups.item(text) if text else None
 
 
 class AmountWidget(widgets.Widget):
@@ -180,8 +270,9 @@ class OptionalAmountWidget(AmountWidget):
 class LabelWidget(widgets.Widget):
     """A choice written as its printed Chinese label (一般性项目支出) or its stored value."""
 
-    def __init__(self, labels: dict, what: str) -> None:
+    def __init__(self, labels: dict, what: str, sheet: str = "") -> None:
         super().__init__()
+        self.sheet = sheet
         self.labels = {str(v): str(k) for k, v in labels.items()}
         self.values = {str(k): str(v) for k, v in labels.items()}
         self.what = what
@@ -282,8 +373,7 @@ class ProjectWidget(widgets.Widget):
                 raise ValueError(_("The project name is required."))
             return None
         unit = _text((row or {}).get(UNIT)) or (self.lookups.scope.code if self.lookups.scope else "")
-        if unit not in self.lookups.units:
-            raise ValueError(_("Unknown unit code “%(code)s”.") % {"code": unit})
+        unit = self.lookups.unit_code(unit)
         project = Project.objects.filter(
             budget__cycle=self.lookups.cycle, budget__unit__code=unit, name=name
         ).first()
@@ -406,14 +496,16 @@ class BasicLineResource(BudgetResource):
         self.fields = {
             "budget": _field("budget", UNIT, BudgetWidget(lookups)),
             "functional_code": _field(
-                "functional_code", "功能科目编码", CodeWidget(lookups.functional, _("functional code"))
+                "functional_code",
+                "功能科目编码",
+                CodeWidget(lookups.functional, _("functional code"), sheet="代码-功能科目"),
             ),
             "economic_code": _field(
-                "economic_code", "经济科目编码", CodeWidget(lookups.economic, _("economic code"))
+                "economic_code",
+                "经济科目编码",
+                CodeWidget(lookups.economic, _("economic code"), sheet="代码-经济科目"),
             ),
-            "funding_source": _field(
-                "funding_source", "资金来源代码", CodeWidget(lookups.funding, _("funding source"))
-            ),
+            "funding_source": _field("funding_source", "资金来源代码", FundingSourceWidget(lookups)),
             "amount": _field("amount", "金额（元）", AmountWidget()),
             "note": _field("note", "备注", TextWidget()),
         }
@@ -433,12 +525,20 @@ class ProjectResource(BudgetResource):
         self.fields = {
             "budget": _field("budget", UNIT, BudgetWidget(lookups)),
             "name": _field("name", "项目名称", TextWidget()),
-            "category": _field("category", "一级项目", CodeWidget(lookups.categories, _("project category"))),
+            "category": _field(
+                "category",
+                "一级项目",
+                CodeWidget(lookups.categories, _("project category"), sheet="代码-一级项目"),
+            ),
             "project_type": _field(
-                "project_type", "项目类型", LabelWidget(PROJECT_TYPE_LABELS, _("project type"))
+                "project_type",
+                "项目类型",
+                LabelWidget(PROJECT_TYPE_LABELS, _("project type"), sheet="代码-项目类型"),
             ),
             "use_of_funds": _field(
-                "use_of_funds", "资金用途", LabelWidget(FUND_USE_LABELS, _("use of funds"))
+                "use_of_funds",
+                "资金用途",
+                LabelWidget(FUND_USE_LABELS, _("use of funds"), sheet="代码-资金用途"),
             ),
             "start_date": _field("start_date", "计划开始日期", DateCellWidget()),
             "end_date": _field("end_date", "计划完成日期", DateCellWidget()),
@@ -446,11 +546,11 @@ class ProjectResource(BudgetResource):
             "fiscal_amount": _field("fiscal_amount", "财政拨款（元）", AmountWidget(required=False)),
             "other_amount": _field("other_amount", "其他资金（元）", AmountWidget(required=False)),
             "functional_code": _field(
-                "functional_code", "功能科目编码", CodeWidget(lookups.functional, _("functional code"))
+                "functional_code",
+                "功能科目编码",
+                CodeWidget(lookups.functional, _("functional code"), sheet="代码-功能科目"),
             ),
-            "funding_source": _field(
-                "funding_source", "资金来源代码", CodeWidget(lookups.funding, _("funding source"))
-            ),
+            "funding_source": _field("funding_source", "资金来源代码", FundingSourceWidget(lookups)),
             "asset_purchase_amount": _field(
                 "asset_purchase_amount", "固定资产采购金额（元）", AmountWidget(required=False)
             ),
@@ -496,7 +596,9 @@ class SubItemResource(BudgetResource):
             "description": _field("description", "说明", TextWidget()),
             "sort_order": _field("sort_order", "排序", IntWidget(_("order"))),
             "functional_code": _field(
-                "functional_code", "功能科目编码", CodeWidget(lookups.functional, _("functional code"))
+                "functional_code",
+                "功能科目编码",
+                CodeWidget(lookups.functional, _("functional code"), sheet="代码-功能科目"),
             ),
         }
 
@@ -520,9 +622,7 @@ class ProcurementResource(BudgetResource):
         super().__init__(lookups)
         self.fields = {
             "budget": _field("budget", UNIT, BudgetWidget(lookups)),
-            "item": _field(
-                "item", "采购品目编码", CodeWidget(lookups.items, _("procurement catalogue item"))
-            ),
+            "item": _field("item", "采购品目编码", ItemWidget(lookups)),
             "project": _field("project", "项目名称", ProjectWidget(lookups, required=False)),
             "description": _field("description", "说明", TextWidget()),
             "amount": _field("amount", "金额（元）", AmountWidget()),
@@ -565,6 +665,7 @@ class ThreePublicResource(BudgetResource):
             "vehicle_operation": _field(
                 "vehicle_operation", "公务用车运行维护费（元）", AmountWidget(required=False)
             ),
+            "change_reason": _field("change_reason", "变动原因", TextWidget()),
         }
 
     def before_import_row(self, row, **kwargs):
@@ -582,7 +683,15 @@ class ThreePublicResource(BudgetResource):
     class Meta(BudgetResource.Meta):
         model = ThreePublicExpense
         import_id_fields = ["budget", "year"]
-        fields = ["budget", "year", "abroad", "reception", "vehicle_purchase", "vehicle_operation"]
+        fields = [
+            "budget",
+            "year",
+            "abroad",
+            "reception",
+            "vehicle_purchase",
+            "vehicle_operation",
+            "change_reason",
+        ]
 
 
 class FunctionalPartResource(BudgetResource):
@@ -597,7 +706,7 @@ class FunctionalPartResource(BudgetResource):
             "functional_code": _field(
                 "functional_code",
                 "功能科目编码",
-                CodeWidget(lookups.functional, _("functional code"), required=True),
+                CodeWidget(lookups.functional, _("functional code"), required=True, sheet="代码-功能科目"),
             ),
             "amount": _field("amount", "金额（元）", AmountWidget()),
             "note": _field("note", "说明", TextWidget()),

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from budgets.models import BudgetCycle
 from core.models import Unit
 
+from .facts_resource import ASSET_CATEGORY_LABELS
 from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
 from .workbook.writer import text_cells_only
 
@@ -27,6 +28,7 @@ CODE_SHEETS = {
     "代码-一级项目": "categories",
     "代码-项目类型": "project_types",
     "代码-资金用途": "fund_uses",
+    "代码-资产类别": "asset_categories",
 }
 REFERENCE_SHEETS = frozenset({INSTRUCTIONS, *CODE_SHEETS})
 
@@ -52,19 +54,23 @@ COLUMN_NOTES = {
 INSTRUCTION_LINES = [
     "预算数据导入模板 · Budget import template",
     "",
-    "1. 每类数据一个工作表：基本支出、项目、项目明细、政府采购、三公经费。不需要的工作表可以删除，但不要改名。",
-    "   One sheet per kind of line; delete the sheets you do not need, never rename them.",
+    "1. 每类数据一个工作表（见下表）。不需要的工作表可以删除，但不要改名。",
+    "   One sheet per kind of line (listed below); delete the sheets you do not need, never rename them.",
     "2. 第一行为列名，不要修改；把鼠标移到列名上可以看到填写要求。",
     "   Row 1 holds the column names: do not change them; hover over a name for its rule.",
     "3. 金额一律以元为单位，最多两位小数；不要填写公式。",
     "   Amounts in yuan, at most two decimals; no formulas.",
-    "4. 各类代码见“代码-…”工作表。",
-    "   The code lists are on the 代码-… sheets.",
+    "4. 各类代码见“代码-…”工作表；编码列可从下拉列表选择，也可填写编码或名称。",
+    "   The code lists are on the 代码-… sheets; pick from the drop-down, or write the code or the name.",
     "5. 导入前先预览：系统逐行逐列检查，有任何错误时不会写入任何数据（全部成功或全部不导入）。",
     "   A preview checks every row and column first; with any error nothing is written (all or nothing).",
     "6. 已有的数据按“单位 + 名称/编码”匹配并更新，文件中没有的数据保持不变。",
     "   Existing lines are matched by unit + name/code and updated; lines not in the file stay as they are.",
+    "7. 公式按 Excel 保存的计算结果导入；未计算过的公式会被指出。",
+    "   A formula is read by the value Excel saved with it; a formula never calculated is reported.",
 ]
+SHEETS_HEADING = "数据工作表 Data sheets:"
+DROPDOWN = "下拉选项"
 
 
 def _code_rows(lookups) -> dict[str, tuple[list[str], list[list]]]:
@@ -82,8 +88,11 @@ def _code_rows(lookups) -> dict[str, tuple[list[str], list[list]]]:
             [[c.code, c.name] for c in sorted(lookups.economic.values(), key=lambda c: c.code)],
         ),
         "funding": (
-            ["代码", "名称"],
-            [[f.code, f.name] for f in sorted(lookups.funding.values(), key=lambda f: f.sort_order)],
+            ["代码", "名称", "上级"],
+            [
+                [f.code, f.name, lookups.funding_by_pk[f.parent_id].name if f.parent_id else ""]
+                for f in sorted(lookups.funding.values(), key=lambda f: f.sort_order)
+            ],
         ),
         "items": (
             ["编码", "名称"],
@@ -95,6 +104,7 @@ def _code_rows(lookups) -> dict[str, tuple[list[str], list[list]]]:
         ),
         "project_types": (["名称"], [[label] for label in PROJECT_TYPE_LABELS.values()]),
         "fund_uses": (["名称"], [[label] for label in FUND_USE_LABELS.values()]),
+        "asset_categories": (["名称"], [[label] for label in ASSET_CATEGORY_LABELS.values()]),
     }
 
 
@@ -113,7 +123,12 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
     if unit is not None:
         sheet.cell(row=len(INSTRUCTION_LINES) + 3, column=1, value=f"单位 Unit: {unit.code} {unit.name}")
     sheet.column_dimensions["A"].width = 110
+    row = len(INSTRUCTION_LINES) + 5
+    sheet.cell(row=row, column=1, value=SHEETS_HEADING).font = Font(bold=True)
+    for offset, kind in enumerate(kinds(), start=1):
+        sheet.cell(row=row + offset, column=1, value=f"· {kind.sheet}：{kind.resource.title}")
 
+    offered = _offered(lookups)
     for kind in kinds():
         resource = kind.resource(lookups)
         ws = workbook.create_sheet(kind.sheet)
@@ -127,7 +142,7 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
                 cell.comment = Comment(note, "budget", width=320, height=90)
             ws.column_dimensions[get_column_letter(index)].width = max(12, len(column) * 2 + 4)
         ws.freeze_panes = "A2"
-        _validations(ws, columns)
+        _validations(ws, resource, offered)
         if with_data:
             dataset = resource.export(queryset=kind.queryset(cycle, unit))
             for values in dataset:
@@ -146,24 +161,61 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
             cell.fill = HEAD_FILL
         for values in rows:
             ws.append(values)
+        if title in offered:
+            dropdown = len(headers) + 1
+            ws.cell(row=1, column=dropdown, value=DROPDOWN).font = Font(bold=True)
+            for number, choice in enumerate(offered[title], start=2):
+                ws.cell(row=number, column=dropdown, value=choice)
+            ws.column_dimensions[get_column_letter(dropdown)].width = 48
         ws.column_dimensions["A"].width = 16
         ws.column_dimensions["B"].width = 40
     return text_cells_only(workbook)
 
 
-def _validations(ws, columns: list[str]) -> None:
-    lists = {
-        "项目类型": "'代码-项目类型'!$A$2:$A$20",
-        "资金用途": "'代码-资金用途'!$A$2:$A$20",
-        "一级项目": "'代码-一级项目'!$A$2:$A$200",
-        "待支付以前年度采购": '"是,否"',
+def _offered(lookups) -> dict[str, list[str]]:
+    """What each coded column's drop-down offers, per 代码-… sheet: "code name" where there are
+    codes (funding sources: the leaves only, DOMAIN §9); the names where there are none."""
+
+    def code_name(entries) -> list[str]:
+        return [f"{e.code} {e.name}" for e in sorted(entries, key=lambda e: e.code)]
+
+    return {
+        "代码-单位": [
+            f"{u.code} {u.name}" for u in sorted(lookups.units.values(), key=lambda u: u.sort_order)
+        ],
+        "代码-功能科目": code_name(lookups.functional.values()),
+        "代码-经济科目": code_name(lookups.economic.values()),
+        "代码-资金来源": [f"{f.code} {f.name}" for f in lookups.leaf_sources()],
+        "代码-采购品目": code_name(lookups.items.values()),
     }
-    for index, column in enumerate(columns, start=1):
-        if column in lists:
-            validation = DataValidation(type="list", formula1=lists[column], allow_blank=True)
-            letter = get_column_letter(index)
-            validation.add(f"{letter}2:{letter}5000")
-            ws.add_data_validation(validation)
+
+
+def _list_range(sheet: str, offered: dict[str, list[str]], rows: int) -> str:
+    """The cells of ``sheet`` a drop-down reads: its 下拉选项 column, or the names (column A)."""
+    if sheet in offered:
+        column = {"代码-资金来源": "D"}.get(sheet, "C")
+        return f"'{sheet}'!${column}$2:${column}${len(offered[sheet]) + 1}"
+    return f"'{sheet}'!$A$2:$A${rows + 1}"
+
+
+def _validations(ws, resource, offered: dict[str, list[str]]) -> None:
+    """A drop-down on every coded column, from its widget's 代码-… sheet. Typing a code or a name
+    stays allowed (no error alert): the import checks every cell."""
+    code_rows = _code_rows(resource.lookups)
+    for index, field in enumerate(resource.fields.values(), start=1):
+        sheet = getattr(field.widget, "sheet", "")
+        if field.column_name == "单位代码":
+            sheet = "代码-单位"
+        if sheet:
+            formula = _list_range(sheet, offered, len(code_rows[CODE_SHEETS[sheet]][1]))
+        elif field.column_name == "待支付以前年度采购":
+            formula = '"是,否"'
+        else:
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}5000")
+        ws.add_data_validation(validation)
 
 
 def template_bytes(**kwargs) -> bytes:

@@ -74,7 +74,9 @@ def test_the_inbox_explains_its_badge_and_notifications_are_links(demo, client):
 
     auditor = user("auditor")
     budget = UnitBudget.objects.get(cycle__year=2020, unit__code="baoan")
-    event = events.record(subject=budget, event_type=EventType.APPROVE, actor=user("hq_approver"), unit_id=budget.unit_id)
+    event = events.record(
+        subject=budget, event_type=EventType.APPROVE, actor=user("hq_approver"), unit_id=budget.unit_id
+    )
     Notification.objects.create(recipient=auditor, event=event, link="/budgets/2020/baoan/")
     client.force_login(auditor)
     page = client.get(reverse("approvals:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

@@ -64,7 +64,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     preparer.fill("#id_fiscal_amount", "600000.00")
     preparer.fill("#id_other_amount", "0")
     preparer.select_option("#id_functional_code", label="2080109 社会保险经办机构")
-    preparer.select_option("#id_funding_source", label="一般性经费拨款（基本支出拨款）")
+    preparer.select_option("#id_funding_source", label="履职类项目拨款")
     preparer.fill("#id_purpose", "社保政策法规宣传、培训。")
     preparer.fill("#id_annual_goal", "开展宣传活动不少于 4 次。")
     preparer.fill("#id_sub-0-name", "宣传册印刷")

@@ -82,9 +82,84 @@ def create_unit_2022(*, with_targets: bool = True, tasks=()) -> tuple[BudgetCycl
     return cycle, unit
 
 
-@pytest.fixture
-def workbook(demo):
-    cycle, unit = create_unit_2022()
+def _fill(sheet, rows: list[dict[str, object]]) -> None:
+    """Write rows under the template's header, each value in the column whose name starts with
+    the given key (the template's names carry their unit, e.g. 金额（元）)."""
+    header = [c.value or "" for c in sheet[1]]
+
+    def column(key: str) -> int:
+        matches = [i for i, name in enumerate(header, start=1) if str(name).startswith(key)]
+        assert matches, f"{sheet.title} has no column {key}: {header}"
+        return matches[0]
+
+    for r, row in enumerate(rows, start=2):
+        for key, value in row.items():
+            sheet.cell(row=r, column=column(key), value=value)
+
+
+def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
+    """The unit of ``unit_2022`` typed into the import template as its preparer would, codes given
+    by code or by Chinese name."""
+    from disclosure.template import build_template
+
+    names = {s.code: s.name for s in FundingSource.objects.all()}
+    book = build_template(cycle=cycle, unit=unit)
+    _fill(book["基本支出"], [
+        {"功能科目编码": f, "经济科目编码": e, "资金来源": names[s] if n % 2 else s, "金额": Decimal(a)}
+        for n, (e, f, s, a) in enumerate(u22.BASIC)
+    ])  # fmt: skip
+    _fill(book["项目"], [
+        {"项目名称": name, "一级项目": category, "功能科目编码": f, "资金来源": s, "项目总金额": Decimal(a),
+         "财政拨款": Decimal(a)}
+        for name, category, f, s, a in u22.PROJECTS
+    ])  # fmt: skip
+    _fill(book["政府采购"], [
+        {"采购品目编码": code, "项目名称": project, "金额": Decimal(a), "面向中小企业": Decimal(sme),
+         "面向小型": Decimal(small)}
+        for code, project, a, sme, small in u22.PROCUREMENT
+    ])  # fmt: skip
+    three = []
+    for year, (abroad, reception, purchase, operation) in u22.THREE_PUBLIC.items():
+        row = {"年度": year, "因公出国": Decimal(abroad), "公务接待": Decimal(reception),
+               "公务用车购置": Decimal(purchase), "公务用车运行": Decimal(operation)}  # fmt: skip
+        if year == u22.YEAR:
+            row["变动原因"] = u22.THREE_PUBLIC_REASON
+        three.append(row)
+    _fill(book["三公经费"], three)
+    book.save(path)
+
+
+def enter_through_template(tmp_path) -> tuple[BudgetCycle, Unit]:
+    """The unit typed into the template and imported as a user would (dry run, then import)."""
+    from disclosure.importing import import_workbook
+
+    cycle = BudgetCycle.objects.create(
+        year=u22.YEAR, disclosure_format=DisclosureFormat.F2022,
+        procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
+    )  # fmt: skip
+    unit = Unit.objects.get(code=u22.UNIT)
+    UnitBudget.objects.create(cycle=cycle, unit=unit)
+    path = tmp_path / "宝安2022.xlsx"
+    fill_unit_template(cycle, unit, path)
+    preparer = user_with_role(Role.BRANCH_PREPARER, unit)
+    preview = import_workbook(path=path, cycle=cycle, unit=unit, dry_run=True, user=preparer)
+    assert preview.ok, [p.line() for p in preview.problems]
+    report = import_workbook(path=path, cycle=cycle, unit=unit, dry_run=False, user=preparer)
+    assert report.ok and report.written, [p.line() for p in report.problems]
+    department_target_save(
+        cycle=cycle, unit=unit, overall_goal=u22.OVERALL_GOAL, tasks=[],
+        rows=[IndicatorData(None, l1, l2, name, target) for l1, l2, name, target in u22.DEPARTMENT_INDICATORS],
+        actor=preparer,
+    )  # fmt: skip
+    return cycle, unit
+
+
+@pytest.fixture(params=["entered row by row", "imported through the template"])
+def workbook(demo, request, tmp_path):
+    if request.param == "entered row by row":
+        cycle, unit = create_unit_2022()
+    else:
+        cycle, unit = enter_through_template(tmp_path)
     built = build_workbook(cycle=cycle, unit=unit)
     return load(built.to_bytes()), built
 
