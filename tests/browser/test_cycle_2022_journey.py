@@ -62,7 +62,7 @@ def test_hq_starts_2022_a_branch_imports_it_and_hq_exports_the_2022_tables(
     hq.goto(f"{live_server.url}/disclosure/")
     export = hq.get_by_test_id("export-form")
     export.locator("select[name=year]").select_option("2022")
-    export.locator("select[name=unit]").select_option(label="宝安分局")
+    export.locator("select[name=unit]").select_option(u22.UNIT)
     export.get_by_role("button", name="导出").click()
     hq.wait_for_url("**/disclosure/exports/*/")
     with hq.expect_download() as download:
