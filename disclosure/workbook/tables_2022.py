@@ -257,18 +257,27 @@ def _balance_header(data: CycleData) -> list[list[Head]]:
 # -- 表1 - 表10 ------------------------------------------------------------------------------
 
 
-@register_table(F, "表1", "收支总表")
-def table1(data: CycleData) -> Table:
+def _node_amounts(data: CycleData) -> Callable[[str], Decimal]:
+    """The amount of the lines under one node of the funding-source tree."""
     sources = data.by_funding_source()
+    return lambda code: total(v for k, v in sources.items() if under(k, code, data.funding))
 
-    def node(code: str) -> Decimal:
-        return total(v for k, v in sources.items() if under(k, code, data.funding))
 
-    income = [
+def _government_income(node: Callable[[str], Decimal]) -> list[tuple]:
+    """一、政府预算拨款 and its three kinds: the first income rows of 表1 and all of 表6."""
+    return [
         ("一、政府预算拨款", node(GOVERNMENT), True),
         (Label("1、一般公共预算拨款", 1), node("general_budget"), False),
         (Label("2、政府性基金预算拨款", 1), node("government_fund"), False),
         (Label("3、国有资本经营预算拨款", 1), node("state_capital"), False),
+    ]
+
+
+@register_table(F, "表1", "收支总表")
+def table1(data: CycleData) -> Table:
+    node = _node_amounts(data)
+    income = [
+        *_government_income(node),
         ("二、财政专户管理资金", node("special_account"), True),
         ("三、单位资金", node("unit_funds"), True),
     ]
@@ -382,17 +391,7 @@ def table5(data: CycleData) -> Table:
 
 @register_table(F, "表6", "政府预算拨款收支总表")
 def table6(data: CycleData) -> Table:
-    sources = data.by_funding_source()
-
-    def node(code: str) -> Decimal:
-        return total(v for k, v in sources.items() if under(k, code, data.funding))
-
-    income = [
-        ("一、政府预算拨款", node(GOVERNMENT), True),
-        (Label("1、一般公共预算拨款", 1), node("general_budget"), False),
-        (Label("2、政府性基金预算拨款", 1), node("government_fund"), False),
-        (Label("3、国有资本经营预算拨款", 1), node("state_capital"), False),
-    ]
+    income = _government_income(_node_amounts(data))
     body = _balance(data, income, lambda source: under(source, GOVERNMENT, data.funding), carryover=ZERO)
     return _table("表6", "政府预算拨款收支总表", data, _balance_header(data), body)
 
