@@ -71,12 +71,14 @@ def evidence(item_score: rubric.ItemScore, inputs: dict) -> str:
 
 
 def department_evaluation_xlsx(evaluation: DepartmentEvaluation, score: rubric.DepartmentScore) -> bytes:
+    scope = list(evaluation.scope.all())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Self-evaluation")[:31]
     title = _("%(year)s department-wide expenditure performance self-evaluation: %(unit)s") % {
         "year": evaluation.cycle.year,
-        "unit": evaluation.unit.name,
+        "unit": evaluation.unit.name
+        + (f"（{_('Evaluated scope')}：{'、'.join(u.short_name for u in scope)}）" if len(scope) > 1 else ""),
     }
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))

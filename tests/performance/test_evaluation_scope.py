@@ -149,3 +149,17 @@ def test_the_page_labels_inputs_with_units_and_marks_errors_next_to_the_field(de
     page = client.get(url).content.decode()
     assert 'data-field="total">82.56<' in page
     assert "各项均已评分" in page  # the next step: the head submits
+
+
+def test_the_xlsx_names_the_scope(demo, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    url = reverse("performance:department_evaluation", args=[2020, "hq"])
+    login(client, "hq_head")
+    hq, special = Unit.objects.get(code="hq"), Unit.objects.get(code="special")
+    client.post(url, {"scope": [hq.pk, special.pk], "action": "start"})
+    response = client.get(reverse("performance:department_xlsx", args=[2020, "hq"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "评价范围：局本级、社保专项" in sheet["A1"].value
