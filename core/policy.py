@@ -24,7 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from .models import Membership, Unit
+from .models import Membership, Unit, UnitKind
 from .roles import BUREAU_WIDE_ROLES, HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
 
 if TYPE_CHECKING:
@@ -277,3 +277,18 @@ def can_manage_codes(user: AnyUser) -> bool:
     """Load and edit the classification codes and procurement catalogues: the administrator's
     (DOMAIN §10)."""
     return role_of(user) == Role.ADMINISTRATOR
+
+
+# --- The department-wide self-evaluation's scope ----------------------------------------------
+
+
+def can_evaluate_scope(user: AnyUser, unit: Unit, scope) -> bool:
+    """``unit``'s own staff evaluate a scope that holds ``unit``; HQ's staff may add the
+    special-funds units, which have no staff of their own (局本级 = HQ + 社保专项, DOMAIN §8)."""
+    if not can_edit_unit_performance(user, unit):
+        return False
+    scope = list(scope)
+    others = [u for u in scope if u.pk != unit.pk]
+    if len(others) == len(scope):
+        return False
+    return not others or (unit.kind == UnitKind.HQ and all(u.kind == UnitKind.SPECIAL for u in others))

@@ -2,6 +2,7 @@
 history are read-only here: they change only through the services (their state machines)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.policy import can_view_bureau, visible_units
 
@@ -149,6 +150,13 @@ class ProjectEvaluationAdmin(ReadOnlyAdmin):
 @admin.register(DepartmentEvaluation)
 class DepartmentEvaluationAdmin(ReadOnlyAdmin):
     unit_paths = ("unit",)
-    list_display = ["cycle", "unit", "state"]
+    list_display = ["cycle", "unit", "scope_units", "state"]
     list_filter = ["state", "cycle"]
     list_select_related = ["cycle", "unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("scope")
+
+    @admin.display(description=_("evaluated units"))
+    def scope_units(self, obj: DepartmentEvaluation) -> str:
+        return "、".join(u.short_name for u in obj.scope.all())

@@ -5,11 +5,15 @@ cells merged over their items, then the level totals, the total and the grade.""
 from __future__ import annotations
 
 import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from budgets.money import format_wan
 
 from . import rubric
 from .models import DepartmentEvaluation
@@ -22,35 +26,59 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 WIDTHS = (14, 14, 24, 8, 40, 52, 10)
 
 
+def figure_text(figure: rubric.Figure, value: Any) -> str:
+    """A stored figure as a reader reads it: yes/no, the option's label, 万元 beside yuan."""
+    if value in (None, ""):
+        return "—"
+    if figure.kind == "flag":
+        return _("yes") if value in (True, "true", "True") else _("no")
+    if figure.kind == "choice":
+        return str(dict(figure.choices).get(str(value), value))
+    if figure.kind == "yuan":
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return f"{amount:,.2f} {_('yuan')}（{format_wan(amount, 2)} {_('10k yuan')}）"
+    return f"{value} {figure.unit}".strip()
+
+
 def evidence(item_score: rubric.ItemScore, inputs: dict) -> str:
-    """What the score rests on: the figures with their sources, or the evaluator's reason."""
+    """What the score rests on: the figures with their sources and the deductions with their
+    reasons, or the evaluator's reason."""
     item = item_score.item
     if not item.is_formula:
         return item_score.reason
     figures = inputs.get("figures") or {}
+    deductions = inputs.get("deductions") or {}
     lines = []
     for key in item.figures:
         entry = figures.get(key) or {}
-        value = entry.get("value")
-        shown = (
-            "—"
-            if value in (None, "")
-            else (_("yes") if value is True else _("no") if value is False else value)
-        )
+        if entry.get("value") in (None, ""):
+            continue
         source = entry.get("source") or ""
-        lines.append(f"{rubric.FIGURES[key].label}: {shown}" + (f"（{source}）" if source else ""))
+        figure = rubric.FIGURES[key]
+        lines.append(
+            f"{figure.label}: {figure_text(figure, entry['value'])}" + (f"（{source}）" if source else "")
+        )
+    for deduction in item.deductions:
+        entry = deductions.get(deduction.key) or {}
+        reason = entry.get("reason") or ""
+        lines.append(f"{deduction.label}: {entry.get('points') or '—'}" + (f"（{reason}）" if reason else ""))
     if item_score.working:
         lines.append(f"= {item_score.working}")
     return "\n".join(lines)
 
 
 def department_evaluation_xlsx(evaluation: DepartmentEvaluation, score: rubric.DepartmentScore) -> bytes:
+    scope = list(evaluation.scope.all())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Self-evaluation")[:31]
     title = _("%(year)s department-wide expenditure performance self-evaluation: %(unit)s") % {
         "year": evaluation.cycle.year,
-        "unit": evaluation.unit.name,
+        "unit": evaluation.unit.name
+        + (f"（{_('Evaluated scope')}：{'、'.join(u.short_name for u in scope)}）" if len(scope) > 1 else ""),
     }
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
@@ -87,7 +115,7 @@ def department_evaluation_xlsx(evaluation: DepartmentEvaluation, score: rubric.D
         values = [
             f"{level1_name}（{rubric.level1_max(level1)}）",
             f"{level2_name}（{rubric.level2_max(item.level2)}）",
-            ("*" if item.is_formula else "") + str(item.name),
+            ("*" if item.computed else "") + str(item.name),
             item.max_points,
             str(item.rule),
             evidence(item_score, evaluation.inputs),

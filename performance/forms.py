@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.money import wan_to_yuan
+from core.models import Unit
 
 from . import rubric
 from .models import (
@@ -226,12 +227,14 @@ FLAG_CHOICES = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
 
 
 class DepartmentEvaluationForm(BootstrapMixin, forms.Form):
-    """One value and one source per figure; points and a reason per checklist item."""
+    """One value and one source per figure; points and a reason per deduction and per checklist
+    item. Every value goes to the rubric as typed: the rubric alone says what is valid."""
 
     def __init__(self, *args, inputs: dict[str, Any] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         inputs = inputs or {}
         figures = inputs.get("figures") or {}
+        deductions = inputs.get("deductions") or {}
         checklist = inputs.get("checklist") or {}
         for key, figure in rubric.FIGURES.items():
             entry = figures.get(key) or {}
@@ -241,13 +244,34 @@ class DepartmentEvaluationForm(BootstrapMixin, forms.Form):
                     label=figure.label, choices=FLAG_CHOICES, required=False
                 )
                 initial = "" if value is None else ("true" if value in (True, "true", "True") else "false")
+            elif figure.kind == "choice":
+                field = forms.ChoiceField(label=figure.label, choices=_blank(figure.choices), required=False)
+                initial = "" if value is None else str(value)
             else:
                 field = forms.CharField(label=figure.label, required=False, max_length=30)
+                field.widget.attrs.update({"inputmode": "decimal", "aria-label": str(figure.label)})
                 initial = "" if value is None else str(value)
             self.fields[f"{key}__value"] = field
             self.fields[f"{key}__value"].initial = initial
+            source_label = _("Evidence") if key == "satisfaction_band" else _("Source")
             self.fields[f"{key}__source"] = forms.CharField(
-                label=_("Source"), required=False, max_length=200, initial=entry.get("source", "")
+                label=source_label, required=False, max_length=200, initial=entry.get("source", "")
+            )
+            self.fields[f"{key}__source"].widget.attrs["placeholder"] = str(source_label)
+        for key, deduction in rubric.DEDUCTIONS.items():
+            entry = deductions.get(key) or {}
+            self.fields[f"{key}__deduction"] = forms.CharField(
+                label=deduction.label, required=False, max_length=10, initial=entry.get("points") or ""
+            )
+            self.fields[f"{key}__deduction"].widget.attrs["inputmode"] = "decimal"
+            self.fields[f"{key}__deduction_reason"] = forms.CharField(
+                label=_("Reason for the deduction"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+                initial=entry.get("reason", ""),
+            )
+            self.fields[f"{key}__deduction_reason"].widget.attrs["placeholder"] = str(
+                _("Reason for the deduction")
             )
         for item in rubric.ITEMS:
             if item.is_formula:
@@ -256,12 +280,14 @@ class DepartmentEvaluationForm(BootstrapMixin, forms.Form):
             self.fields[f"{item.key}__points"] = forms.CharField(
                 label=item.name, required=False, max_length=10, initial=entry.get("points") or ""
             )
+            self.fields[f"{item.key}__points"].widget.attrs["inputmode"] = "decimal"
             self.fields[f"{item.key}__reason"] = forms.CharField(
                 label=_("Reason"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=entry.get("reason", ""),
             )
+            self.fields[f"{item.key}__reason"].widget.attrs["placeholder"] = str(_("Reason"))
         self.style_fields()
 
     def inputs(self) -> dict[str, Any]:
@@ -275,21 +301,47 @@ class DepartmentEvaluationForm(BootstrapMixin, forms.Form):
             if figure.kind == "flag":
                 value = value == "true"
             figures[key] = {"value": value, "source": d.get(f"{key}__source", "")}
+        deductions = {
+            key: {"points": d.get(f"{key}__deduction", ""), "reason": d.get(f"{key}__deduction_reason", "")}
+            for key in rubric.DEDUCTIONS
+            if d.get(f"{key}__deduction", "") != ""
+        }
         checklist = {
             item.key: {"points": d.get(f"{item.key}__points", ""), "reason": d.get(f"{item.key}__reason", "")}
             for item in rubric.ITEMS
             if not item.is_formula and d.get(f"{item.key}__points", "") != ""
         }
-        return {"figures": figures, "checklist": checklist}
+        return {"figures": figures, "deductions": deductions, "checklist": checklist}
 
     def add_rubric_errors(self, errors: dict[str, str]) -> None:
+        """Each of the rubric's errors on the field it is about, next to it."""
         for key, message in errors.items():
-            name = (
-                f"{key.removeprefix('checklist.')}__points"
-                if key.startswith("checklist.")
-                else f"{key}__value"
-            )
+            if key.startswith("checklist."):
+                name = f"{key.removeprefix('checklist.')}__points"
+            elif key.startswith("deductions."):
+                name = f"{key.removeprefix('deductions.')}__deduction"
+            else:
+                name = f"{key}__value"
             if name in self.fields:
                 self.add_error(name, message)
             else:
                 self.add_error(None, f"{key}: {message}")
+
+
+class EvaluationScopeForm(forms.Form):
+    """The units an evaluation covers, from the candidates the page offers."""
+
+    scope = forms.ModelMultipleChoiceField(
+        label=_("Evaluated units"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates: list[Unit], initial_scope: list[Unit], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scope"]
+        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in candidates]).order_by("sort_order", "code")
+        field.label_from_instance = lambda unit: unit.name
+        field.initial = [u.pk for u in initial_scope]
+        field.error_messages["required"] = _("Choose at least the unit itself.")
+
+    def units(self) -> list[Unit]:
+        return list(self.cleaned_data["scope"])

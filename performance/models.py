@@ -624,9 +624,14 @@ class IndicatorEvaluation(models.Model):
 class DepartmentEvaluation(models.Model):
     """The department-wide self-evaluation (the 100-point rubric) of a unit for a cycle.
 
+    ``unit`` owns it (its staff fill it in, its head submits it); ``scope`` is what is evaluated:
+    the unit alone, or a group (局本级 = HQ together with the special-funds unit, DOMAIN §8). The
+    pre-filled figures cover the whole scope; a unit is in at most one scope per cycle
+    (``services.department_evaluation_start``).
+
     ``inputs`` is the plain mapping ``performance.rubric.score_department`` takes: figures, each
-    with its value and source, and checklist items, each with points and a written reason. It is
-    validated by the rubric on every write.
+    with its value and source, deductions and checklist items, each with points and a written
+    reason. It is validated by the rubric on every write.
     """
 
     cycle = models.ForeignKey(
@@ -637,6 +642,9 @@ class DepartmentEvaluation(models.Model):
     )
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    scope = models.ManyToManyField(
+        Unit, related_name="evaluated_in", verbose_name=_("evaluated units"), blank=True
     )
     inputs = models.JSONField(_("inputs"), default=dict, blank=True)
 

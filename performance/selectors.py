@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from budgets.adjustments import budget_amounts, project_adjustment_deltas
 from budgets.models import (
     ZERO,
+    BasicExpenditureLine,
     BudgetCycle,
     DeadlineKind,
     Project,
@@ -23,7 +24,7 @@ from budgets.models import (
     default_deadlines,
 )
 from core import events
-from core.models import Event, Unit
+from core.models import Event, Unit, UnitKind
 
 from . import rubric, scoring
 from .lights import BEHIND, Light, LightRules, expected_to_date, light, share_of_expected
@@ -167,8 +168,13 @@ def project_spending(*, project: Project, through_month: int = 12) -> Decimal:
 
 def unit_spending_by_month(*, cycle: BudgetCycle, unit: Unit) -> dict[int, Decimal]:
     """All of a unit's spending (basic and projects) per month."""
+    return scope_spending_by_month(cycle=cycle, units=[unit])
+
+
+def scope_spending_by_month(*, cycle: BudgetCycle, units: list[Unit]) -> dict[int, Decimal]:
+    """All the spending (basic and projects) of a group of units per month."""
     rows = (
-        SpendingRecord.objects.filter(cycle=cycle, unit=unit)
+        SpendingRecord.objects.filter(cycle=cycle, unit__in=units)
         .values("month")
         .annotate(s=Sum("amount"))
         .order_by("month")
@@ -553,69 +559,106 @@ def evaluation_get(pk: int, *, units: QuerySet[Unit]) -> ProjectEvaluation:
 
 
 def department_evaluation_get(*, cycle: BudgetCycle, unit: Unit) -> DepartmentEvaluation | None:
-    return DepartmentEvaluation.objects.filter(cycle=cycle, unit=unit).select_related("cycle", "unit").first()
+    return (
+        DepartmentEvaluation.objects.filter(cycle=cycle, unit=unit)
+        .select_related("cycle", "unit")
+        .prefetch_related("scope")
+        .first()
+    )
 
 
 def department_score(evaluation: DepartmentEvaluation) -> rubric.DepartmentScore:
     return rubric.score_department(evaluation.inputs, partial=True)
 
 
-def department_prefill(*, cycle: BudgetCycle, unit: Unit) -> dict[str, dict[str, Any]]:
-    """The rubric figures the application holds itself, each with where it came from.
+def default_scope(unit: Unit) -> list[Unit]:
+    """What a unit's evaluation covers unless the evaluator chooses otherwise: HQ is evaluated
+    together with the special-funds units (局本级, DOMAIN §8), every other unit alone."""
+    if unit.kind != UnitKind.HQ:
+        return [unit]
+    return [unit, *Unit.objects.filter(kind=UnitKind.SPECIAL, is_active=True).order_by("sort_order", "code")]
 
-    The initial budget (年初预算) is the unit's budget before its approved adjustments and the
-    adjusted one (调整后预算) its budget as it stands, from ``approvals.selectors.budget_amounts``:
-    the rubric's adjustment rate is the dashboard's.
+
+def scope_candidates(unit: Unit) -> list[Unit]:
+    """The units a scope of ``unit`` may hold, in order: the unit first (the policy says which
+    others may join it)."""
+    return [unit, *Unit.objects.filter(is_active=True).exclude(pk=unit.pk).order_by("sort_order", "code")]
+
+
+def scope_taken(*, cycle: BudgetCycle, units: list[Unit], exclude: DepartmentEvaluation | None = None):
+    """The units of ``units`` already in another evaluation's scope this cycle."""
+    others = DepartmentEvaluation.objects.filter(cycle=cycle)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    return Unit.objects.filter(evaluated_in__in=others, pk__in=[u.pk for u in units]).distinct()
+
+
+def scope_label(units: list[Unit]) -> str:
+    return "、".join(u.short_name for u in units)
+
+
+def department_prefill(*, cycle: BudgetCycle, units: list[Unit]) -> dict[str, dict[str, Any]]:
+    """The rubric figures the application holds itself for an evaluated scope (one unit or a
+    group), each summed over the scope's units and with where it came from.
+
+    The initial budget (年初预算) is the scope's budget before its approved adjustments and the
+    adjusted one (调整后预算) its budget as it stands, from ``budgets.adjustments.budget_amounts``:
+    the rubric's adjustment rate is the dashboard's. Headcount is the cycle's staffing facts,
+    the year-end figures; a unit without staffing facts (the special-funds unit) adds none.
     """
     figures: dict[str, dict[str, Any]] = {}
+    where = f"预算系统（{scope_label(units)}）"
 
     def put(key: str, value: Any, source: str) -> None:
         if rubric.FIGURES[key].kind == "yuan":
             value = Decimal(value).quantize(Decimal("0.01"))
-        figures[key] = {"value": str(value), "source": source, "prefilled": True}
+        figures[key] = {"value": str(value), "source": f"{where}：{source}", "prefilled": True}
 
-    amounts = budget_amounts(UnitBudget.objects.filter(cycle=cycle, unit=unit))
-    budget = amounts[0].budget if amounts else None
-    if budget is not None:
-        put("budget_initial", amounts[0].initial, "预算系统：单位年初预算合计（当前预算减去已批准的调整）")
+    budgets = UnitBudget.objects.filter(cycle=cycle, unit__in=units)
+    amounts = budget_amounts(budgets)
+    if amounts:
+        count = sum(a.adjustment_count for a in amounts)
+        put("budget_initial", sum(a.initial for a in amounts), "年初预算合计（当前预算减去已批准的调整）")
         put(
             "budget_adjusted",
-            amounts[0].adjusted,
-            f"预算系统：单位调整后预算合计（含已批准的预算调整 {amounts[0].adjustment_count} 笔）",
+            sum(a.adjusted for a in amounts),
+            f"调整后预算合计（含已批准的预算调整 {count} 笔）",
         )
-        put("procurement_planned", budget.procurement_total, "预算系统：政府采购预算")
-        public = budget.basic_lines.filter(economic_code__code__startswith="302").aggregate(s=Sum("amount"))[
-            "s"
-        ]
+        put("procurement_planned", sum(a.budget.procurement_total for a in amounts), "政府采购预算")
+        public = BasicExpenditureLine.objects.filter(
+            budget__in=budgets, economic_code__code__startswith="302"
+        ).aggregate(s=Sum("amount"))["s"]
         if public is not None:
-            put("public_budget", public, "预算系统：基本支出302商品和服务支出")
-        three = ThreePublicExpense.objects.filter(budget=budget, year=cycle.year).first()
-        if three is not None:
-            put("three_public_budget", three.total, "预算系统：“三公”经费预算")
-    staffing = StaffingFact.objects.filter(cycle=cycle, unit=unit).first()
-    if staffing is not None:
-        put("headcount_authorised", staffing.authorised_headcount, "预算系统：事业编制数")
-        put("headcount_actual", staffing.actual_headcount, "预算系统：实有在编人数")
-        put("staff_outsourced", staffing.outsourced_staff, "预算系统：编外人员")
-        if staffing.fixed_assets_original_value is not None:
-            put("fixed_assets_total", staffing.fixed_assets_original_value, "预算系统：固定资产原值")
-        if staffing.fixed_assets_in_use_value is not None:
-            put("fixed_assets_in_use", staffing.fixed_assets_in_use_value, "预算系统：在用固定资产")
+            put("public_budget", public, "基本支出302商品和服务支出")
+        three = list(ThreePublicExpense.objects.filter(budget__in=budgets, year=cycle.year))
+        if three:
+            put("three_public_budget", sum(t.total for t in three), "“三公”经费预算")
+    staffing = list(StaffingFact.objects.filter(cycle=cycle, unit__in=units))
+    if staffing:
+        put("headcount_authorised", sum(f.authorised_headcount for f in staffing), "事业编制数")
+        put("headcount_actual", sum(f.actual_headcount for f in staffing), "年末实有在编人数")
+        put("staff_outsourced", sum(f.outsourced_staff for f in staffing), "年末编外人员")
+        # A total over part of the scope would be wrong, not partial: only when every unit with
+        # staffing facts gives the figure.
+        if all(f.fixed_assets_original_value is not None for f in staffing):
+            put("fixed_assets_total", sum(f.fixed_assets_original_value for f in staffing), "固定资产原值")
+        if all(f.fixed_assets_in_use_value is not None for f in staffing):
+            put("fixed_assets_in_use", sum(f.fixed_assets_in_use_value for f in staffing), "在用固定资产")
     projects = list(
-        Project.objects.filter(budget__cycle=cycle, budget__unit=unit).prefetch_related(
+        Project.objects.filter(budget__cycle=cycle, budget__unit__in=units).prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id"))
         )
     )
-    put("projects_planned", len(projects), "预算系统：本年项目数")
+    put("projects_planned", len(projects), "本年项目数")
     improper = sum(1 for p in projects if target_problems(target_rows(list(p.indicators.all()))))
-    put("projects_without_proper_targets", improper, "预算系统：绩效目标校验未通过的项目数")
-    by_month = unit_spending_by_month(cycle=cycle, unit=unit)
+    put("projects_without_proper_targets", improper, "绩效目标校验未通过的项目数")
+    by_month = scope_spending_by_month(cycle=cycle, units=units)
     if by_month:
         running = ZERO
         for month in range(1, 13):
             running += by_month.get(month, ZERO)
             if month % 3 == 0:
-                put(f"spending_q{month // 3}", running, f"财务系统导入：1-{month}月累计支出")
+                put(f"spending_q{month // 3}", running, f"财务系统导入的1-{month}月累计支出")
     return figures
 
 

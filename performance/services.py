@@ -25,7 +25,7 @@ from core.errors import BusinessRuleError
 from core.models import EventType, Unit
 from core.roles import UNIT_STAFF_ROLES
 
-from . import rubric
+from . import rubric, selectors
 from .importers import RowError, SpendingRow, parse_amount, parse_month, read_rows
 from .lights import BEHIND
 from .models import (
@@ -602,30 +602,86 @@ def _clean_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
         }
         if entry.get("prefilled"):
             figures[key]["prefilled"] = True
-    checklist = {
-        key: {
-            "points": None if entry.get("points") in (None, "") else str(entry["points"]),
-            "reason": str(entry.get("reason") or "").strip(),
+
+    def points_and_reason(part: str) -> dict[str, dict[str, Any]]:
+        return {
+            key: {
+                "points": None if entry.get("points") in (None, "") else str(entry["points"]),
+                "reason": str(entry.get("reason") or "").strip(),
+            }
+            for key, entry in (inputs.get(part) or {}).items()
+            if isinstance(entry, dict)
         }
-        for key, entry in (inputs.get("checklist") or {}).items()
-        if isinstance(entry, dict)
+
+    return {
+        "figures": figures,
+        "deductions": points_and_reason("deductions"),
+        "checklist": points_and_reason("checklist"),
     }
-    return {"figures": figures, "checklist": checklist}
+
+
+def _require_scope(*, cycle: BudgetCycle, unit: Unit, scope: list[Unit], actor, evaluation=None) -> None:
+    if not policy.can_evaluate_scope(actor, unit, scope):
+        raise BusinessRuleError(
+            "scope_not_allowed",
+            _("This scope cannot be evaluated by this unit: a scope holds the unit itself, and only HQ "
+              "may add the special-funds unit."),
+        )  # fmt: skip
+    taken = list(selectors.scope_taken(cycle=cycle, units=scope, exclude=evaluation))
+    if taken:
+        raise BusinessRuleError(
+            "scope_taken",
+            _("%(units)s already belong to another self-evaluation of this year.")
+            % {"units": selectors.scope_label(taken)},
+        )
 
 
 @transaction.atomic
-def department_evaluation_start(*, cycle: BudgetCycle, unit: Unit, actor) -> DepartmentEvaluation:
-    """The unit's rubric, pre-filled with every figure the application holds."""
+def department_evaluation_start(
+    *, cycle: BudgetCycle, unit: Unit, actor, scope: list[Unit] | None = None
+) -> DepartmentEvaluation:
+    """The unit's rubric for its scope (by default ``selectors.default_scope``), pre-filled with
+    every figure the application holds for the whole scope."""
     _require_editor(actor, unit)
-    evaluation, created = DepartmentEvaluation.objects.get_or_create(
+    existing = DepartmentEvaluation.objects.filter(cycle=cycle, unit=unit).first()
+    if existing is not None:
+        return existing
+    scope = scope if scope is not None else selectors.default_scope(unit)
+    _require_scope(cycle=cycle, unit=unit, scope=scope, actor=actor)
+    evaluation = DepartmentEvaluation.objects.create(
         cycle=cycle,
         unit=unit,
-        defaults={"inputs": {"figures": department_prefill(cycle=cycle, unit=unit), "checklist": {}}},
+        inputs={"figures": department_prefill(cycle=cycle, units=scope), "deductions": {}, "checklist": {}},
     )
-    if created:
-        workflow.start(
-            machine=DEPARTMENT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START
-        )
+    evaluation.scope.set(scope)
+    workflow.start(
+        machine=DEPARTMENT_EVALUATION, obj=evaluation, actor=actor, event_type=EventType.REPORT_START
+    )
+    return evaluation
+
+
+@transaction.atomic
+def department_evaluation_set_scope(
+    *, evaluation: DepartmentEvaluation, scope: list[Unit], actor
+) -> DepartmentEvaluation:
+    """Change what the evaluation covers. The figures the application pre-filled are pre-filled
+    again for the new scope; a figure the evaluator entered or changed is kept as entered."""
+    evaluation = _locked(DepartmentEvaluation, evaluation.pk)
+    _require_editor(actor, evaluation.unit)
+    _require_editable(evaluation)
+    _require_scope(
+        cycle=evaluation.cycle, unit=evaluation.unit, scope=scope, actor=actor, evaluation=evaluation
+    )
+    figures = {
+        key: entry
+        for key, entry in (evaluation.inputs.get("figures") or {}).items()
+        if not entry.get("prefilled")
+    }
+    for key, entry in department_prefill(cycle=evaluation.cycle, units=scope).items():
+        figures.setdefault(key, entry)
+    evaluation.inputs = {**evaluation.inputs, "figures": figures}
+    evaluation.save(update_fields=["inputs"])
+    evaluation.scope.set(scope)
     return evaluation
 
 

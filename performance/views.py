@@ -29,6 +29,7 @@ from .forms import (
     DepartmentGoalForm,
     EvaluationForm,
     EvaluationLineForm,
+    EvaluationScopeForm,
     IndicatorFormSet,
     MonitoringForm,
     MonitoringLineForm,
@@ -653,6 +654,7 @@ def _rubric_rows(
 ):
     """The rubric as a table: one row per item, with the level cells' row spans."""
     figures = inputs.get("figures") or {}
+    deductions = inputs.get("deductions") or {}
     checklist = inputs.get("checklist") or {}
     rows = []
     # A figure used by several items (实有在编人数, 调整后预算 …) is one input, where it is first used:
@@ -678,6 +680,15 @@ def _rubric_rows(
                 "level1_max": rubric.level1_max(rubric.PARENT[item.level2]),
                 "level2_max": rubric.level2_max(item.level2),
                 "figures": [_figure_row(key, item, figures, form, entered_at) for key in item.figures],
+                "deductions": [
+                    {
+                        "deduction": d,
+                        "entry": deductions.get(d.key) or {},
+                        "points_field": form[f"{d.key}__deduction"] if form else None,
+                        "reason_field": form[f"{d.key}__deduction_reason"] if form else None,
+                    }
+                    for d in item.deductions
+                ],
                 "checklist": checklist.get(item.key) or {},
                 "points_field": form[f"{item.key}__points"] if form and not item.is_formula else None,
                 "reason_field": form[f"{item.key}__reason"] if form and not item.is_formula else None,
@@ -689,13 +700,48 @@ def _rubric_rows(
 def _figure_row(key: str, item, figures: dict, form, entered_at: dict[str, str]) -> dict:
     first = key not in entered_at
     entered_at.setdefault(key, item.name)
+    figure = rubric.FIGURES[key]
+    entry = figures.get(key) or {}
     return {
-        "figure": rubric.FIGURES[key],
-        "entry": figures.get(key) or {},
+        "figure": figure,
+        "entry": entry,
+        "shown": exports.figure_text(figure, entry.get("value")),
         "value_field": form[f"{key}__value"] if form and first else None,
         "source_field": form[f"{key}__source"] if form and first else None,
         "entered_at": None if first else entered_at[key],
     }
+
+
+def _next_step(
+    evaluation, score: rubric.DepartmentScore, *, editable: bool, can_submit: bool, can_review: bool
+):
+    """What the person looking at the page should do now, in one sentence."""
+    state = evaluation.state
+    if state == ReportState.SUBMITTED:
+        if can_review:
+            return _("Check the figures and reasons, then approve it or return it with a comment below.")
+        return _("Submitted: HQ is reviewing it. Nothing to do until HQ approves or returns it.")
+    if state == ReportState.APPROVED:
+        return _("Approved by HQ. Print the report or download the table for the file.")
+    if not editable:
+        return _("The unit fills this in; nothing for you to do yet.")
+    todo = len(score.missing) + len(score.errors)
+    if todo:
+        return _(
+            "%(n)s inputs are still missing or wrong (marked in red). Fill them in with their source "
+            "or reason, then press “Save and score”."
+        ) % {"n": todo}
+    if can_submit:
+        return _("Every item is scored. Check the total, then press “Submit to HQ”.")
+    return _("Every item is scored. Ask the unit head to check it and submit it to HQ.")
+
+
+def _scope_candidates(request: HttpRequest, unit: Unit) -> list[Unit]:
+    return [
+        u
+        for u in selectors.scope_candidates(unit)
+        if policy.can_evaluate_scope(request.user, unit, [unit, u])
+    ]
 
 
 @login_required
@@ -705,21 +751,38 @@ def department_evaluation(request: HttpRequest, year: int, unit_code: str) -> Ht
     can_edit = policy.can_edit_unit_performance(request.user, unit)
     here = reverse("performance:department_evaluation", args=[year, unit_code])
     evaluation = selectors.department_evaluation_get(cycle=cycle, unit=unit)
+    candidates = _scope_candidates(request, unit) if can_edit else []
     if evaluation is None:
+        scope_form = EvaluationScopeForm(
+            request.POST or None, candidates=candidates, initial_scope=selectors.default_scope(unit)
+        )
         if request.method == "POST":
-            _act(
-                request,
-                lambda: services.department_evaluation_start(cycle=cycle, unit=unit, actor=request.user),
-                _("Self-evaluation created."),
-            )
-            return redirect(here)
+            if not can_edit:
+                raise PermissionDenied
+            if scope_form.is_valid():
+                started = _act(
+                    request,
+                    lambda: services.department_evaluation_start(
+                        cycle=cycle, unit=unit, actor=request.user, scope=scope_form.units()
+                    ),
+                    _("Self-evaluation created."),
+                    scope_form,
+                )
+                if started:
+                    return redirect(here)
         return render(
             request,
             "performance/department_evaluation.html",
-            {"cycle": cycle, "unit": unit, "can_edit": can_edit},
+            {"cycle": cycle, "unit": unit, "can_edit": can_edit, "scope_form": scope_form},
         )
     editable = can_edit and evaluation.state in EDITABLE_STATES
+    scope = list(evaluation.scope.all())
     form = DepartmentEvaluationForm(inputs=evaluation.inputs) if editable else None
+    scope_form = (
+        EvaluationScopeForm(candidates=candidates, initial_scope=scope)
+        if editable and len(candidates) > 1
+        else None
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("approve", "return"):
@@ -732,24 +795,38 @@ def department_evaluation(request: HttpRequest, year: int, unit_code: str) -> Ht
             return redirect(here)
         if not editable:
             raise PermissionDenied
-        form = DepartmentEvaluationForm(request.POST, inputs=evaluation.inputs)
-        if form.is_valid():
-            try:
-                services.department_evaluation_save(
-                    evaluation=evaluation, inputs=form.inputs(), actor=request.user
-                )
-                if action == "submit":
-                    services.department_evaluation_submit(evaluation=evaluation, actor=request.user)
-            except rubric.RubricInputError as exc:
-                form.add_error(None, str(exc.message))
-                form.add_rubric_errors(exc.params["errors"])
-            except BusinessRuleError as exc:
-                _rule_error(request, exc, form)
-            else:
-                messages.success(request, _("Submitted to HQ.") if action == "submit" else _("Saved."))
+        if action == "scope":
+            scope_form = EvaluationScopeForm(request.POST, candidates=candidates, initial_scope=scope)
+            if scope_form.is_valid() and _act(
+                request,
+                lambda: services.department_evaluation_set_scope(
+                    evaluation=evaluation, scope=scope_form.units(), actor=request.user
+                ),
+                _("Scope changed; the figures from the application's records now cover it."),
+                scope_form,
+            ):
                 return redirect(here)
-            evaluation.refresh_from_db()
+        else:
+            form = DepartmentEvaluationForm(request.POST, inputs=evaluation.inputs)
+            if form.is_valid():
+                try:
+                    services.department_evaluation_save(
+                        evaluation=evaluation, inputs=form.inputs(), actor=request.user
+                    )
+                    if action == "submit":
+                        services.department_evaluation_submit(evaluation=evaluation, actor=request.user)
+                except rubric.RubricInputError as exc:
+                    form.add_error(None, str(exc.message))
+                    form.add_rubric_errors(exc.params["errors"])
+                except BusinessRuleError as exc:
+                    _rule_error(request, exc, form)
+                else:
+                    messages.success(request, _("Submitted to HQ.") if action == "submit" else _("Saved."))
+                    return redirect(here)
+                evaluation.refresh_from_db()
     score = selectors.department_score(evaluation)
+    can_submit = policy.can_submit_unit_performance(request.user, unit) and editable
+    can_review = policy.can_review_performance(request.user) and evaluation.state == ReportState.SUBMITTED
     return render(
         request,
         "performance/department_evaluation.html",
@@ -757,15 +834,20 @@ def department_evaluation(request: HttpRequest, year: int, unit_code: str) -> Ht
             "cycle": cycle,
             "unit": unit,
             "evaluation": evaluation,
+            "scope": scope,
+            "scope_label": selectors.scope_label(scope),
+            "scope_form": scope_form,
             "score": score,
             "rows": _rubric_rows(score, form, evaluation.inputs),
             "levels": _level_totals(score),
             "form": form,
             "can_edit": can_edit,
             "editable": editable,
-            "can_submit": policy.can_submit_unit_performance(request.user, unit) and editable,
-            "can_review": policy.can_review_performance(request.user)
-            and evaluation.state == ReportState.SUBMITTED,
+            "can_submit": can_submit,
+            "can_review": can_review,
+            "next_step": _next_step(
+                evaluation, score, editable=editable, can_submit=can_submit, can_review=can_review
+            ),
             "review_form": ReviewForm(),
             "events": selectors.events_of(evaluation),
             "department_target": selectors.department_target_detail(cycle=cycle, unit=unit),
@@ -798,6 +880,7 @@ def department_report(request: HttpRequest, year: int, unit_code: str) -> HttpRe
             "score": score,
             "rows": _rubric_rows(score, None, evaluation.inputs),
             "levels": _level_totals(score),
+            "scope_label": selectors.scope_label(list(evaluation.scope.all())),
             "events": selectors.events_of(evaluation),
         },
     )

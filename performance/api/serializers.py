@@ -385,17 +385,19 @@ class RubricInputSerializer(serializers.Serializer):
     """The plain mapping performance.rubric.score_department takes."""
 
     figures = serializers.DictField(required=False, default=dict)
+    deductions = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
     checklist = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
 
 
 class DepartmentEvaluationSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     unit = UnitRefSerializer(read_only=True)
+    scope = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     score = serializers.SerializerMethodField()
 
     class Meta:
         model = DepartmentEvaluation
-        fields = ["id", "year", "unit", "state", "inputs", "score"]
+        fields = ["id", "year", "unit", "scope", "state", "inputs", "score"]
 
     def get_score(self, evaluation: DepartmentEvaluation) -> dict:
         return DepartmentScoreSerializer(rubric.score_department(evaluation.inputs, partial=True)).data
@@ -404,3 +406,8 @@ class DepartmentEvaluationSerializer(serializers.ModelSerializer):
 class DepartmentStartInputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     unit = serializers.CharField()
+    scope = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="unit codes evaluated together; default: the unit, and for HQ the special-funds unit too",
+    )

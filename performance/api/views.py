@@ -474,7 +474,15 @@ class DepartmentEvaluationViewSet(
         data.is_valid(raise_exception=True)
         unit = get_object_or_404(policy.visible_units(request.user), code=data.validated_data["unit"])
         cycle = get_object_or_404(BudgetCycle, year=data.validated_data["year"])
-        evaluation = services.department_evaluation_start(cycle=cycle, unit=unit, actor=request.user)
+        scope = None
+        if "scope" in data.validated_data:
+            codes = data.validated_data["scope"]
+            scope = list(policy.visible_units(request.user).filter(code__in=codes))
+            if len(scope) != len(set(codes)):
+                raise NotFound
+        evaluation = services.department_evaluation_start(
+            cycle=cycle, unit=unit, actor=request.user, scope=scope
+        )
         return Response(self.present(evaluation), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RubricInputSerializer)
@@ -505,13 +513,26 @@ class RubricView(APIView):
                         "max_points": str(item.max_points),
                         "rule": str(item.rule),
                         "formula": item.is_formula,
+                        "computed": item.computed,
                         "figures": list(item.figures),
+                        "deductions": [d.key for d in item.deductions],
                         "step": str(item.step),
                     }
                     for item in rubric.ITEMS
                 ],
                 "figures": [
-                    {"key": f.key, "label": str(f.label), "kind": f.kind} for f in rubric.FIGURES.values()
+                    {
+                        "key": f.key,
+                        "label": str(f.label),
+                        "kind": f.kind,
+                        "unit": str(f.unit),
+                        "choices": [{"value": v, "label": str(label)} for v, label in f.choices],
+                    }
+                    for f in rubric.FIGURES.values()
+                ],
+                "deductions": [
+                    {"key": d.key, "item": d.item, "label": str(d.label), "max_points": str(d.max_points)}
+                    for d in rubric.DEDUCTIONS.values()
                 ],
             }
         )

@@ -148,7 +148,7 @@ def test_the_adjusted_figures_agree_everywhere(adjusted, client):
         assert field_text(html, "adjusted-budget").strip() == fmt(new[key])
 
     # The rubric pre-fill and the dashboard: the same initial, adjusted and rate.
-    figures = department_prefill(cycle=cycle, unit=budget.unit)
+    figures = department_prefill(cycle=cycle, units=[budget.unit])
     initial, adjusted_budget = D(figures["budget_initial"]["value"]), D(figures["budget_adjusted"]["value"])
     assert (initial, adjusted_budget) == (initial_total, adjusted_total)
     rates, _bureau = adjustment_rates(cycle=cycle, units=Unit.objects.all())

@@ -167,6 +167,7 @@ def test_hq_reads_a_department_rubric_report_and_xlsx(live_server, demo, page, s
             k: v if isinstance(v, dict) else {"value": v, "source": "2020年决算"}
             for k, v in INPUTS["figures"].items()
         },
+        "deductions": INPUTS["deductions"],
         "checklist": INPUTS["checklist"],
     }
     services.department_evaluation_save(evaluation=evaluation, inputs=inputs, actor=head)

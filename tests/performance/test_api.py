@@ -67,7 +67,7 @@ def test_scoring_bad_inputs_answers_400_naming_each_input(demo):
 def test_rubric_definition(demo):
     body = api("baoan_preparer").get(f"{BASE}/rubric/").json()
     assert body["total_points"] == "100" or body["total_points"] == 100
-    assert len(body["items"]) == 21 and len(body["figures"]) == 25
+    assert len(body["items"]) == 21 and len(body["figures"]) == 31 and len(body["deductions"]) == 3
 
 
 def test_indicators_are_cut_to_the_callers_units(demo, django_assert_max_num_queries):

@@ -14,7 +14,7 @@ from performance.selectors import evaluation_detail
 from performance.services import EvaluationLineData, MonitoringLineData
 
 from .conftest import DATA
-from .test_rubric import CHECKLIST, FIGURES
+from .test_rubric import CHECKLIST, DEDUCTIONS, FIGURES
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_department_rubric_submitted_only_complete_and_sourced(demo, users):
     figures |= {key: value for key, value in FIGURES.items() if isinstance(value, dict)}
     services.department_evaluation_save(
         evaluation=evaluation,
-        inputs={"figures": figures, "checklist": CHECKLIST},
+        inputs={"figures": figures, "deductions": DEDUCTIONS, "checklist": CHECKLIST},
         actor=users["baoan_preparer"],
     )
     with pytest.raises(RubricInputError) as raised:
@@ -190,7 +190,7 @@ def test_department_rubric_submitted_only_complete_and_sourced(demo, users):
     }
     services.department_evaluation_save(
         evaluation=evaluation,
-        inputs={"figures": sourced, "checklist": CHECKLIST},
+        inputs={"figures": sourced, "deductions": DEDUCTIONS, "checklist": CHECKLIST},
         actor=users["baoan_preparer"],
     )
     with pytest.raises(BusinessRuleError):

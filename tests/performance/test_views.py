@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from budgets.models import Project
+from core.models import Unit
 from performance.models import (
     DepartmentEvaluation,
     Indicator,
@@ -19,7 +20,7 @@ from performance.models import (
 )
 
 from .conftest import DATA
-from .test_rubric import CHECKLIST, FIGURES
+from .test_rubric import CHECKLIST, DEDUCTIONS, FIGURES
 
 pytestmark = pytest.mark.django_db
 
@@ -251,16 +252,24 @@ def department_form(inputs):
         raw = entry["value"]
         data[f"{key}__value"] = ("true" if raw else "false") if isinstance(raw, bool) else str(raw)
         data[f"{key}__source"] = entry.get("source") or "决算报表"
+    for key, entry in inputs.get("deductions", DEDUCTIONS).items():
+        data[f"{key}__deduction"] = entry["points"]
+        data[f"{key}__deduction_reason"] = entry["reason"]
     for key, entry in inputs["checklist"].items():
         data[f"{key}__points"] = entry["points"]
         data[f"{key}__reason"] = entry["reason"]
     return data
 
 
+def start(client, url, code):
+    """Start the unit's rubric with the unit itself as the scope, as the page's form posts it."""
+    return client.post(url, {"scope": [Unit.objects.get(code=code).pk], "action": "start"})
+
+
 def test_department_rubric_page_report_and_xlsx(demo, client, django_assert_max_num_queries):
     url = reverse("performance:department_evaluation", args=[2020, "baoan"])
     login(client, "baoan_preparer")
-    client.post(url)
+    assert start(client, url, "baoan").status_code == 302
     evaluation = DepartmentEvaluation.objects.get(unit__code="baoan")
     bad = department_form({"figures": {**FIGURES, "satisfaction_rate": "101"}, "checklist": CHECKLIST})
     response = client.post(url, bad)
@@ -382,7 +391,7 @@ def test_a_figure_shared_by_two_rubric_items_is_one_input_and_keeps_its_value(de
     input, however many items use it."""
     url = reverse("performance:department_evaluation", args=[2020, "baoan"])
     login(client, "baoan_preparer")
-    client.post(url)
+    assert start(client, url, "baoan").status_code == 302
     page = client.get(url).content.decode()
     form = _FormFields()
     form.feed(page)
