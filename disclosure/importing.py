@@ -88,6 +88,9 @@ class SheetData:
 @dataclass
 class ImportReport:
     problems: list[Problem] = field(default_factory=list)
+    # What was (or would be) imported but should be checked, e.g. a procurement code the
+    # catalogue lacks: never stops the import.
+    warnings: list[Problem] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     dry_run: bool = True
 
@@ -379,7 +382,12 @@ def import_workbook(
             problems += shape
             # A sheet whose columns are wrong is not read further; every other sheet's rows are
             # still checked, so that one preview lists every problem of the file.
-            if not shape:
+            # A sheet the rules close as a whole (targets once the budget is approved) is one
+            # error, not one per row.
+            refusal = resource.sheet_refusal() if sheets[kind.sheet].rows else ""
+            if refusal:
+                problems.append(Problem(kind.sheet, None, "", refusal))
+            elif not shape:
                 plan.append((sheets[kind.sheet], resource))
     report.problems = list(problems)
     # A cell already reported (a formula without a value) is not reported again as blank.
@@ -403,6 +411,7 @@ def import_workbook(
                 "new": result.totals.get("new", 0),
                 "update": result.totals.get("update", 0),
             }
+        report.warnings = [Problem(*where) for where in lookups.warnings]
         if report.problems or dry_run:
             transaction.set_rollback(True)
         else:

@@ -14,14 +14,17 @@ The indicators sheet (disclosure/indicator_resource.py) follows these; ``disclos
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
+from budgets.catalogue import resolve_item
 from budgets.models import (
     ZERO,
     BasicExpenditureLine,
@@ -68,6 +71,17 @@ class Lookups:
         }
         self.categories = {c.name: c for c in ProjectCategory.objects.all()}
         self._budgets: dict[str, UnitBudget] = {}
+        # Where the row being read is (sheet, Excel row), for the warnings its cells give.
+        self.position: tuple[str, int | None] = ("", None)
+        # (sheet, row, column, message) of what was imported but should be checked, in order.
+        self.warnings: dict[tuple[str, int | None, str, str], None] = {}
+        # The project rows of the file that failed, by (unit code, name as a key): their Excel
+        # row, so that a line naming such a project points at it.
+        self.failed_projects: dict[tuple[str, str], int | None] = {}
+
+    def warn(self, column: str, message: str) -> None:
+        sheet, row = self.position
+        self.warnings[(sheet, row, column, message)] = None
 
     def unit_code(self, text: str) -> str:
         """A unit written as its code, its name or "code name"."""
@@ -93,9 +107,30 @@ class Lookups:
     def leaf_sources(self) -> list[FundingSource]:
         return [f for f in sorted(self.funding.values(), key=lambda f: f.sort_order) if f.is_leaf]
 
-    def item(self, text: str) -> ProcurementItem:
-        """What a procurement line's item cell means: the one place an item code is resolved."""
-        return resolve_code(self.items, text, _("procurement catalogue item"))
+    def item(self, text: str, column: str = "") -> ProcurementItem:
+        """What a procurement line's item cell means. A code, a name or "code name" of the
+        cycle's catalogue is its item; anything else is a code for ``budgets.catalogue.resolve_item``
+        (the one rule): a well-formed code the catalogue lacks is imported as an unlisted item,
+        with a warning; a malformed one is refused."""
+        what = _("procurement catalogue item")
+        head, _sep, rest = text.partition(" ")
+        try:
+            entry = resolve_code(self.items, text, what)
+        except ValueError:
+            if head in self.items or any(i.name == text for i in self.items.values()):
+                raise  # a known code with another name, or a name shared by several codes
+            entry = None
+        code = entry.code if entry is not None else head
+        try:
+            item, warning = resolve_item(
+                catalogue=self.cycle.procurement_catalogue, code=code, create=True, name=rest.strip()
+            )
+        except ValidationError as exc:
+            raise ValueError(" ".join(exc.messages)) from exc
+        self.items.setdefault(item.code, item)
+        if warning:
+            self.warn(column, warning)
+        return item
 
     def budget(self, code: str) -> UnitBudget:
         if code not in self._budgets:
@@ -113,6 +148,12 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def key_text(value) -> str:
+    """A cell as a key compares it: full-width letters, digits and spaces as half-width, runs of
+    spaces as one, no outer spaces (“宝安　分局 ” is “宝安 分局”)."""
+    return " ".join(unicodedata.normalize("NFKC", _text(value)).split())
+
+
 # -- widgets ---------------------------------------------------------------------------------
 
 
@@ -123,7 +164,8 @@ class BudgetWidget(widgets.Widget):
         super().__init__()
         self.lookups = lookups
 
-    def clean(self, value, row=None, **kwargs):
+    def unit_code_of(self, value) -> str:
+        """The unit a 单位代码 cell names (blank: the import's unit), within the import's scope."""
         code = _text(value)
         scope = self.lookups.scope
         if not code and scope is not None:
@@ -136,7 +178,10 @@ class BudgetWidget(widgets.Widget):
                 _("This import is for %(unit)s only; the row is for “%(code)s”.")
                 % {"unit": scope.name, "code": code}
             )
-        return self.lookups.budget(code)
+        return code
+
+    def clean(self, value, row=None, **kwargs):
+        return self.lookups.budget(self.unit_code_of(value))
 
     def render(self, value, obj=None, **kwargs):
         return value.unit.code if value else ""
@@ -218,13 +263,15 @@ class ItemWidget(CodeWidget):
     """A procurement catalogue item of the cycle's catalogue: resolved in one place,
     ``Lookups.item``."""
 
+    column = "采购品目编码"
+
     def __init__(self, lookups: Lookups) -> None:
         super().__init__(lookups.items, _("procurement catalogue item"), sheet="代码-采购品目")
         self.lookups = lookups
 
     def clean(self, value, row=None, **kwargs):
         text = " ".join(_text(value).split())
-        return self.lookups.item(text) if text else None
+        return self.lookups.item(text, column=self.column) if text else None
 
 
 class AmountWidget(widgets.Widget):
@@ -267,31 +314,46 @@ class OptionalAmountWidget(AmountWidget):
         return super().clean(value, row=row, **kwargs)
 
 
+@dataclass(frozen=True)
+class Choice:
+    """A choice as ``resolve_code`` reads it: its stored value as the code, its Chinese label as
+    the name."""
+
+    code: str
+    name: str
+
+
 class LabelWidget(widgets.Widget):
-    """A choice written as its printed Chinese label (一般性项目支出) or its stored value."""
+    """A choice written as its printed Chinese label (一般性项目支出), its stored value or "value
+    label", through ``resolve_code``. The labels are the Chinese ones whatever the language of
+    whoever imports (a file format): a model's translated choices are read in Chinese."""
 
     def __init__(self, labels: dict, what: str, sheet: str = "") -> None:
         super().__init__()
         self.sheet = sheet
-        self.labels = {str(v): str(k) for k, v in labels.items()}
-        self.values = {str(k): str(v) for k, v in labels.items()}
+        with translation.override("zh-hans"):
+            self.choices = {str(k): Choice(str(k), str(v)) for k, v in labels.items()}
         self.what = what
 
     def clean(self, value, row=None, **kwargs):
-        text = _text(value)
+        text = " ".join(_text(value).split())
         if not text:
-            return next(iter(self.values))
-        if text in self.labels:
-            return self.labels[text]
-        if text in self.values:
-            return text
-        raise ValueError(
-            _("Unknown %(what)s “%(value)s”; use one of: %(choices)s.")
-            % {"what": self.what, "value": text, "choices": "、".join(self.labels)}
-        )
+            return next(iter(self.choices))
+        try:
+            return resolve_code(self.choices, text, self.what).code
+        except ValueError as exc:
+            raise ValueError(
+                _("Unknown %(what)s “%(value)s”; use one of: %(choices)s.")
+                % {
+                    "what": self.what,
+                    "value": text,
+                    "choices": "、".join(c.name for c in self.choices.values()),
+                }
+            ) from exc
 
     def render(self, value, obj=None, **kwargs):
-        return self.values.get(str(value), value)
+        choice = self.choices.get(str(value))
+        return choice.name if choice else value
 
 
 class DateCellWidget(widgets.Widget):
@@ -378,7 +440,18 @@ class ProjectWidget(widgets.Widget):
             budget__cycle=self.lookups.cycle, budget__unit__code=unit, name=name
         ).first()
         if project is None:
-            raise ValueError(_("No project “%(name)s” in %(unit)s.") % {"name": name, "unit": unit})
+            failed = (unit, key_text(name))
+            if failed in self.lookups.failed_projects:
+                raise ValueError(
+                    _(
+                        "The project “%(name)s” is not imported: its row %(row)s on the sheet 项目 has an error."
+                    )
+                    % {"name": name, "row": self.lookups.failed_projects[failed]}
+                )
+            raise ValueError(
+                _("No project “%(name)s” in %(unit)s: add it on the sheet 项目 or check its name.")
+                % {"name": name, "unit": unit}
+            )
         return project
 
     def render(self, value, obj=None, **kwargs):
@@ -413,23 +486,57 @@ class BudgetResource(resources.ModelResource):
         self.excel_rows: list[int] = []
         super().__init__()
 
+    def key_part(self, name: str, row):
+        """One part of a row's natural key as the import reads it: what the cell names (the same
+        code whether written as its code or its name), or, when it names nothing, its text with
+        spaces and full-width characters normalised."""
+        field = self.fields[name]
+        try:
+            value = field.clean(row)
+        except (ValueError, ValidationError, ObjectDoesNotExist):
+            return ("text", key_text(row.get(field.column_name)))
+        if isinstance(value, str):
+            return ("text", key_text(value))
+        return ("value", getattr(value, "pk", value))
+
     def key_of(self, row) -> tuple:
-        return tuple(_text(row.get(self.fields[f].column_name)) for f in self.get_import_id_fields())
+        return tuple(self.key_part(name, row) for name in self.get_import_id_fields())
+
+    def excel_row(self, number: int | None) -> int | None:
+        if number and number <= len(self.excel_rows):
+            return self.excel_rows[number - 1]
+        return number
+
+    def sheet_refusal(self) -> str:
+        """Why no row of this sheet may be imported now (a rule about the whole sheet), or ""."""
+        return ""
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.lookups.position = (self.sheet, self.excel_row(kwargs.get("row_number")))
+        result = super().import_row(row, instance_loader, **kwargs)
+        if result.is_invalid() or result.is_error():
+            self.row_failed(row, self.lookups.position[1])
+        return result
+
+    def row_failed(self, row, number: int | None) -> None:
+        """A row was not imported (its errors are reported); rows of other sheets may refer to it."""
 
     def before_import_row(self, row, **kwargs):
         key = self.key_of(row)
-        number = kwargs.get("row_number")
-        if number and number <= len(self.excel_rows):
-            number = self.excel_rows[number - 1]
+        number = self.excel_row(kwargs.get("row_number"))
         if key in self._seen:
             name_field = self.get_import_id_fields()[-1]
             raise ValidationError(
                 {
                     self.fields[name_field].attribute: _("Duplicate row: the same %(key)s as row %(first)s.")
-                    % {"key": " / ".join(k for k in key if k), "first": self._seen[key]}
+                    % {"key": self.key_label(row), "first": self._seen[key]}
                 }
             )
         self._seen[key] = number
+
+    def key_label(self, row) -> str:
+        texts = (_text(row.get(self.fields[name].column_name)) for name in self.get_import_id_fields())
+        return " / ".join(text for text in texts if text)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The rule of the web form (``policy.can_change``): the unit's own preparer or head, while
@@ -438,7 +545,20 @@ class BudgetResource(resources.ModelResource):
         message = self._refusal(instance)
         if message:
             errors.setdefault(NON_FIELD_ERRORS, []).append(message)
-        super().validate_instance(instance, errors, validate_unique)
+        # The model's own rules, except for cells already reported and for fields the row does
+        # not hold itself (derived from a cell: that cell's error says it once).
+        try:
+            instance.full_clean(
+                exclude=set(errors) | self.clean_exclude(instance), validate_unique=validate_unique
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_exclude(self, instance) -> set[str]:
+        """Model fields ``full_clean`` leaves alone for this row."""
+        return set()
 
     def _refusal(self, instance) -> str:
         for holder in (instance, getattr(instance, "project", None), getattr(instance, "budget", None)):
@@ -571,6 +691,13 @@ class ProjectResource(BudgetResource):
             raise ValidationError({"name": _("The project name is required.")})
         super().before_import_row(row, **kwargs)
 
+    def row_failed(self, row, number: int | None) -> None:
+        try:
+            unit = self.fields["budget"].clean(row).unit.code
+        except ValueError:
+            return  # the unit cell's own error says why
+        self.lookups.failed_projects.setdefault((unit, key_text(row.get("项目名称"))), number)
+
     class Meta(BudgetResource.Meta):
         model = Project
         import_id_fields = ["budget", "name"]
@@ -601,9 +728,6 @@ class SubItemResource(BudgetResource):
                 CodeWidget(lookups.functional, _("functional code"), sheet="代码-功能科目"),
             ),
         }
-
-    def key_of(self, row) -> tuple:
-        return (_text(row.get(UNIT)), _text(row.get("项目名称")), _text(row.get("明细名称")))
 
     def dehydrate_unit(self, obj) -> str:
         return obj.project.budget.unit.code
@@ -711,9 +835,6 @@ class FunctionalPartResource(BudgetResource):
             "amount": _field("amount", "金额（元）", AmountWidget()),
             "note": _field("note", "说明", TextWidget()),
         }
-
-    def key_of(self, row) -> tuple:
-        return (_text(row.get(UNIT)), _text(row.get("功能科目编码")))
 
     class Meta(BudgetResource.Meta):
         model = ProjectFunctionalPart

@@ -181,6 +181,7 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
         progress=100,
         step="",
         errors=[p.as_dict() for p in report.problems],
+        warnings=[p.as_dict() for p in report.warnings],
         summary=report.counts,
         finished_at=timezone.now() if status in {ImportStatus.DONE, ImportStatus.INVALID} else None,
     )

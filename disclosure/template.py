@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -13,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from budgets.models import BudgetCycle
 from core.models import Unit
+from performance.models import LEVEL1_OF, Level1, Level2
 
 from .facts_resource import ASSET_CATEGORY_LABELS
 from .workbook.tables_2020 import FUND_USE_LABELS, PROJECT_TYPE_LABELS
@@ -29,6 +31,8 @@ CODE_SHEETS = {
     "代码-项目类型": "project_types",
     "代码-资金用途": "fund_uses",
     "代码-资产类别": "asset_categories",
+    "代码-一级指标": "level1",
+    "代码-二级指标": "level2",
 }
 REFERENCE_SHEETS = frozenset({INSTRUCTIONS, *CODE_SHEETS})
 
@@ -70,6 +74,7 @@ INSTRUCTION_LINES = [
     "   A formula is read by the value Excel saved with it; a formula never calculated is reported.",
 ]
 SHEETS_HEADING = "数据工作表 Data sheets:"
+CODE_SHEETS_HEADING = "代码工作表（只读）Code lists (read only):"
 DROPDOWN = "下拉选项"
 
 
@@ -105,7 +110,21 @@ def _code_rows(lookups) -> dict[str, tuple[list[str], list[list]]]:
         "project_types": (["名称"], [[label] for label in PROJECT_TYPE_LABELS.values()]),
         "fund_uses": (["名称"], [[label] for label in FUND_USE_LABELS.values()]),
         "asset_categories": (["名称"], [[label] for label in ASSET_CATEGORY_LABELS.values()]),
+        **_indicator_levels(),
     }
+
+
+def _indicator_levels() -> dict[str, tuple[list[str], list[list]]]:
+    """The indicator tree of DOMAIN §6 by its Chinese labels (what the import reads)."""
+    with translation.override("zh-hans"):
+        level1 = {value: str(label) for value, label in Level1.choices}
+        return {
+            "level1": (["名称"], [[label] for label in level1.values()]),
+            "level2": (
+                ["名称", "一级指标"],
+                [[str(label), level1[LEVEL1_OF[value]]] for value, label in Level2.choices],
+            ),
+        }
 
 
 def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: bool = False) -> Workbook:
@@ -127,8 +146,13 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
     sheet.cell(row=row, column=1, value=SHEETS_HEADING).font = Font(bold=True)
     for offset, kind in enumerate(kinds(), start=1):
         sheet.cell(row=row + offset, column=1, value=f"· {kind.sheet}：{kind.resource.title}")
+    row += len(kinds()) + 2
+    sheet.cell(row=row, column=1, value=CODE_SHEETS_HEADING).font = Font(bold=True)
+    for offset, title in enumerate(CODE_SHEETS, start=1):
+        sheet.cell(row=row + offset, column=1, value=f"· {title}")
 
     offered = _offered(lookups)
+    code_rows = _code_rows(lookups)
     for kind in kinds():
         resource = kind.resource(lookups)
         ws = workbook.create_sheet(kind.sheet)
@@ -137,12 +161,16 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
             cell = ws.cell(row=1, column=index, value=column)
             cell.font = Font(bold=True)
             cell.fill = HEAD_FILL
-            note = COLUMN_NOTES.get(column) or (AMOUNT_NOTE if "（元）" in column else "")
+            note = (
+                resource.notes.get(column)
+                or COLUMN_NOTES.get(column)
+                or (AMOUNT_NOTE if "（元）" in column else "")
+            )
             if note:
                 cell.comment = Comment(note, "budget", width=320, height=90)
             ws.column_dimensions[get_column_letter(index)].width = max(12, len(column) * 2 + 4)
         ws.freeze_panes = "A2"
-        _validations(ws, resource, offered)
+        _validations(ws, resource, offered, code_rows)
         if with_data:
             dataset = resource.export(queryset=kind.queryset(cycle, unit))
             for values in dataset:
@@ -153,7 +181,7 @@ def build_template(*, cycle: BudgetCycle, unit: Unit | None = None, with_data: b
                         cell.data_type = "s"
 
     for title, key in CODE_SHEETS.items():
-        headers, rows = _code_rows(lookups)[key]
+        headers, rows = code_rows[key]
         ws = workbook.create_sheet(title)
         ws.append(headers)
         for cell in ws[1]:
@@ -198,10 +226,9 @@ def _list_range(sheet: str, offered: dict[str, list[str]], rows: int) -> str:
     return f"'{sheet}'!$A$2:$A${rows + 1}"
 
 
-def _validations(ws, resource, offered: dict[str, list[str]]) -> None:
+def _validations(ws, resource, offered: dict[str, list[str]], code_rows: dict) -> None:
     """A drop-down on every coded column, from its widget's 代码-… sheet. Typing a code or a name
     stays allowed (no error alert): the import checks every cell."""
-    code_rows = _code_rows(resource.lookups)
     for index, field in enumerate(resource.fields.values(), start=1):
         sheet = getattr(field.widget, "sheet", "")
         if field.column_name == "单位代码":

@@ -56,6 +56,7 @@ def test_branch_preparer_reads_the_errors_of_a_bad_file(live_server, demo, page,
     # 宝安's 2020 budget reopened as a draft: an import changes drafts only.
     UnitBudget.objects.filter(cycle=cycle, unit__code="baoan").update(state="draft")
     Project.objects.filter(budget__cycle=cycle, budget__unit__code="baoan").update(state="draft")
+    BudgetCycle.objects.filter(pk=cycle.pk).update(state="preparation")  # its targets open
     page.get_by_test_id("import-form").locator("select[name=year]").select_option("2020")
     form = page.get_by_test_id("import-form")
     form.locator("input[type=file]").set_input_files(str(path))

@@ -180,7 +180,8 @@ def test_the_instructions_list_exactly_the_data_sheets(demo):
     workbook = build_template(cycle=demo)
     lines = [row[0] for row in workbook["填写说明"].iter_rows(values_only=True)]
     start = lines.index(SHEETS_HEADING) + 1
-    listed = [line[2:].split("：")[0] for line in lines[start:] if line and line.startswith("· ")]
+    end = lines.index(None, start)
+    listed = [line[2:].split("：")[0] for line in lines[start:end]]
     data_sheets = [
         name for name in workbook.sheetnames if name != "填写说明" and not name.startswith("代码-")
     ]

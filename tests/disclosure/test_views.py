@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budgets.models import Project, UnitBudget
+from budgets.models import BudgetCycle, CycleState, Project, UnitBudget
 from core.models import Unit
 from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
 from disclosure.template import build_template
@@ -72,6 +72,7 @@ def test_import_preview_then_confirm(demo, client, tmp_path, django_capture_on_c
     # An import changes drafts only: 宝安分局's published 2020 budget is reopened for the test.
     UnitBudget.objects.filter(cycle=demo, unit=baoan).update(state="draft")
     Project.objects.filter(budget__cycle=demo, budget__unit=baoan).update(state="draft")
+    BudgetCycle.objects.filter(pk=demo.pk).update(state=CycleState.PREPARATION)  # targets open
     workbook = build_template(cycle=demo, unit=baoan, with_data=True)
     workbook["项目"].append(
         ["baoan", "新项目", "其他项目", "一般性项目支出", "业务类", None, None, 5000, 5000, 0]
@@ -99,6 +100,7 @@ def test_import_preview_then_confirm(demo, client, tmp_path, django_capture_on_c
 
 
 def test_import_preview_shows_row_and_column_errors(demo, client, django_capture_on_commit_callbacks):
+    BudgetCycle.objects.filter(pk=demo.pk).update(state=CycleState.PREPARATION)  # targets open
     workbook = build_template(cycle=demo, unit=Unit.objects.get(code="baoan"), with_data=True)
     workbook["基本支出"]["E2"] = "abc"
     buffer = io.BytesIO()
@@ -154,6 +156,7 @@ def test_a_large_file_is_checked_and_imported_by_a_worker(
     luohu = Unit.objects.get(code="luohu")
     UnitBudget.objects.filter(cycle=demo, unit=luohu).update(state="draft")
     Project.objects.filter(budget__cycle=demo, budget__unit=luohu).update(state="draft")
+    BudgetCycle.objects.filter(pk=demo.pk).update(state=CycleState.PREPARATION)  # targets open
     workbook = build_template(cycle=demo, unit=luohu, with_data=True)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -5,6 +5,7 @@ computed in ``unit_2022`` from the rows alone."""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from budgets.models import (
     BasicExpenditureLine,
@@ -24,6 +25,7 @@ from budgets.models import (
 from core.models import Unit
 from core.roles import Role
 from disclosure.exporting import build_workbook
+from performance.models import Level1, Level2
 from performance.services import IndicatorData, TaskData, department_target_save
 from tests.factories import user_with_role
 
@@ -94,7 +96,9 @@ def _fill(sheet, rows: list[dict[str, object]]) -> None:
 
     for r, row in enumerate(rows, start=2):
         for key, value in row.items():
-            sheet.cell(row=r, column=column(key), value=value)
+            cell = sheet.cell(row=r, column=column(key), value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a target such as “=100%” typed as text, not a formula
 
 
 def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
@@ -126,11 +130,22 @@ def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
             row["变动原因"] = u22.THREE_PUBLIC_REASON
         three.append(row)
     _fill(book["三公经费"], three)
+    # 表11: the unit's goal on a row without a task (its tasks come from the lines), the
+    # indicators with their levels by Chinese label or by code.
+    _fill(book["部门整体目标"], [{"年度总体目标": u22.OVERALL_GOAL}])
+    with translation.override("zh-hans"):
+        labels = {**dict(Level1.choices), **dict(Level2.choices)}
+        _fill(book["部门绩效指标"], [
+            {"序号": n, "一级指标": str(labels[l1]) if n % 2 else l1, "二级指标": str(labels[l2]) if n % 2 else l2,
+             "三级指标": name, "指标值": target}
+            for n, (l1, l2, name, target) in enumerate(u22.DEPARTMENT_INDICATORS, start=1)
+        ])  # fmt: skip
     book.save(path)
 
 
 def enter_through_template(tmp_path) -> tuple[BudgetCycle, Unit]:
-    """The unit typed into the template and imported as a user would (dry run, then import)."""
+    """The unit typed into the template and imported as a user would (dry run, then import),
+    表11's target and indicators included, into a cycle being prepared (targets open)."""
     from disclosure.importing import import_workbook
 
     cycle = BudgetCycle.objects.create(
@@ -146,11 +161,6 @@ def enter_through_template(tmp_path) -> tuple[BudgetCycle, Unit]:
     assert preview.ok, [p.line() for p in preview.problems]
     report = import_workbook(path=path, cycle=cycle, unit=unit, dry_run=False, user=preparer)
     assert report.ok and report.written, [p.line() for p in report.problems]
-    department_target_save(
-        cycle=cycle, unit=unit, overall_goal=u22.OVERALL_GOAL, tasks=[],
-        rows=[IndicatorData(None, l1, l2, name, target) for l1, l2, name, target in u22.DEPARTMENT_INDICATORS],
-        actor=preparer,
-    )  # fmt: skip
     return cycle, unit
 
 

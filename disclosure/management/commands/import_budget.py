@@ -37,6 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{sheet}: {counts['rows']} rows ({counts['new']} new, {counts['update']} updated)"
             )
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(warning.line()))
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(problem.line())
