@@ -46,11 +46,11 @@ browser:
 	fi
 
 test: install browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 # The same suite on PostgreSQL (CI runs both).
 test-postgres: install browser
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/budgetcycle} $(VENV)/bin/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/budgetcycle} $(VENV)/bin/pytest -n 2
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budgets.models import Project, UnitBudget
+from budgets.models import BudgetCycle, CycleState, Project, UnitBudget
 from core.errors import BusinessRuleError
 from core.models import Unit
 from disclosure import services as disclosure_services
@@ -111,6 +111,10 @@ def test_an_import_cannot_change_a_project_that_is_not_editable(baoan, demo, tmp
 
 
 def test_every_row_an_import_changes_is_a_new_version_by_the_importer(baoan, demo, tmp_path):
+    BudgetCycle.objects.filter(pk=demo.pk).update(
+        state=CycleState.PREPARATION
+    )  # targets open: the import writes them
+    demo.refresh_from_db()
     name, content = _workbook_with_new_amount(demo, baoan)
     project = Project.objects.get(budget__cycle=demo, budget__unit=baoan, name=name)
     budget = UnitBudget.objects.get(cycle=demo, unit=baoan)
@@ -146,6 +150,10 @@ def test_the_auditor_cannot_draft_or_edit_the_disclosure_text(demo, client):
 
 
 def test_only_the_uploader_may_confirm_an_import(baoan, demo, django_capture_on_commit_callbacks):
+    BudgetCycle.objects.filter(pk=demo.pk).update(
+        state=CycleState.PREPARATION
+    )  # targets open: the import writes them
+    demo.refresh_from_db()
     upload = SimpleUploadedFile("baoan.xlsx", _workbook_with_new_amount(demo, baoan)[1])
     with django_capture_on_commit_callbacks(execute=True):
         job = disclosure_services.import_job_create(user=user("baoan_preparer"), cycle=demo, unit=baoan,
