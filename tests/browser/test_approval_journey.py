@@ -5,6 +5,7 @@ resubmits → head signs off → reviewer cuts the amount with a reason and reco
 approves → the item is locked → an adjustment request is approved."""
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import Project
 
@@ -74,7 +75,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     snap(preparer, "01-new-project-form")
     with preparer.expect_navigation():
         preparer.get_by_role("button", name="保存").click()
-    assert preparer.get_by_test_id("sub-items").locator("tbody tr").count() == 2
+    expect(preparer.get_by_test_id("sub-items").locator("tbody tr")).to_have_count(2)
     project = Project.objects.get(name="社保政策宣传与培训")
     project_url = f"{live_server.url}/budgets/2021/baoan/projects/{project.pk}/"
     # No performance targets yet: the check list says so and submitting is disabled.
@@ -98,7 +99,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     preparer.get_by_test_id("target-problems-none").wait_for()
     snap(preparer, "01b-targets-entered")
     preparer.goto(project_url)
-    assert preparer.get_by_test_id("indicators").locator("tbody tr").count() == 2
+    expect(preparer.get_by_test_id("indicators").locator("tbody tr")).to_have_count(2)
     assert preparer.locator("form[data-action=submit] button").is_enabled()
     act(preparer, "submit")
     assert preparer.get_by_test_id("state").inner_text() == "待分局负责人审核"
@@ -128,7 +129,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     with preparer.expect_navigation():
         preparer.get_by_role("button", name="保存").click()
     diff = preparer.get_by_test_id("diff")
-    assert diff.locator("tr[data-field=annual_goal]").count() == 1
+    expect(diff.locator("tr[data-field=annual_goal]")).to_have_count(1)
     assert "培训 2000 人次" in diff.inner_text()
     snap(preparer, "05-edited-diff-against-what-hq-saw")
     act(preparer, "submit")
@@ -139,7 +140,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
 
     # 5. The reviewer cuts the amount with a reason, then recommends approval.
     reviewer.goto(project_url)
-    assert reviewer.get_by_test_id("diff").locator("tr[data-field=annual_goal]").count() == 1
+    expect(reviewer.get_by_test_id("diff").locator("tr[data-field=annual_goal]")).to_have_count(1)
     # An itemised project's cut names each sub-item's new amount (they add up to the new amount).
     act(reviewer, "cut", fiscal_amount="500000.00", first_sub_item="300000.00", reason="印刷费按定额压减")
     assert "500,000.00" in reviewer.locator("[data-field=amount]").inner_text()
@@ -154,7 +155,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     assert approver.get_by_test_id("state").inner_text() == "已批复"
     snap(approver, "08-approved")
     preparer.goto(project_url)
-    assert preparer.get_by_test_id("edit").count() == 0
+    expect(preparer.get_by_test_id("edit")).to_have_count(0)
     assert preparer.goto(f"{project_url}edit/").status == 403
     preparer.goto(project_url)
 

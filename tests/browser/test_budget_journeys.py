@@ -1,6 +1,7 @@
 """Browser journeys of the foundation: HQ reads the bureau budget; a branch reads only its own."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import log_in
 
@@ -17,8 +18,8 @@ def test_hq_reviewer_reads_the_bureau_budget_down_to_a_project(live_server, demo
     assert baoan.locator("td").nth(1).inner_text() == "7,656"
     assert table.locator("tr[data-unit=bureau] td").first.inner_text() in {"62,590", "62,591"}
     findings = page.get_by_test_id("findings")
-    assert (
-        findings.locator("tbody tr").count() == 14
+    expect(findings.locator("tbody tr")).to_have_count(
+        14
     )  # 12 of the published tables, 2 表13 projects without targets
     shot("01-bureau-overview")
 
@@ -28,7 +29,7 @@ def test_hq_reviewer_reads_the_bureau_budget_down_to_a_project(live_server, demo
     shot("02-unit-budget")
 
     page.get_by_test_id("projects").get_by_role("link", name="社保综合管理").click()
-    assert page.get_by_test_id("sub-items").locator("tbody tr").count() == 11
+    expect(page.get_by_test_id("sub-items").locator("tbody tr")).to_have_count(11)
     assert "10,299,998.00" in page.locator("[data-field=amount]").inner_text()
     shot("03-project")
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import BudgetCycle, CatalogueVersion
 from config.celery import app as celery_app
@@ -55,7 +56,7 @@ def test_hq_starts_2022_a_branch_imports_it_and_hq_exports_the_2022_tables(
     upload.locator("input[type=file]").set_input_files(str(path))
     upload.get_by_role("button", name="上传并检查").click()
     branch.wait_for_url("**/disclosure/imports/*/")
-    assert branch.get_by_test_id("errors").count() == 0
+    expect(branch.get_by_test_id("errors")).to_have_count(0)
     branch.get_by_test_id("confirm").click()
     branch.wait_for_url("**/disclosure/imports/*/")
 

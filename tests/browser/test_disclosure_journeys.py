@@ -3,6 +3,7 @@ a bad file and reads its errors by row and column."""
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import BudgetCycle, Project, UnitBudget
 from config.celery import app as celery_app
@@ -63,7 +64,7 @@ def test_branch_preparer_reads_the_errors_of_a_bad_file(live_server, demo, page,
     form.get_by_role("button", name="上传并检查").click()
     page.wait_for_url("**/disclosure/imports/*/")
     errors = page.get_by_test_id("errors")
-    assert errors.locator("tbody tr").count() == 2
+    expect(errors.locator("tbody tr")).to_have_count(2)
     assert "金额（元）" in errors.inner_text()
-    assert page.get_by_test_id("confirm").count() == 0
+    expect(page.get_by_test_id("confirm")).to_have_count(0)
     shot("01-import-errors")

@@ -5,6 +5,7 @@ approves the change; the self-evaluation then scores against the adjusted target
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import Project
 
@@ -146,7 +147,7 @@ def test_branch_enters_targets_with_live_checks(live_server, demo, page, shot):
     second.locator("input[name$='-target_source']").fill("历史标准")
     live.wait_for(state="hidden")
     page.get_by_test_id("save-targets").click()
-    assert page.get_by_test_id("indicators").locator("tbody tr").count() == 2
+    expect(page.get_by_test_id("indicators").locator("tbody tr")).to_have_count(2)
     assert page.get_by_test_id("target-problems-none").is_visible()
     shot("02-targets-saved")
 
