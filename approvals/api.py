@@ -3,8 +3,6 @@ machine as the pages and the admin queue (``approvals.workflow.ADJUSTMENT``):
 ``POST /api/v1/adjustments/{id}/transition/`` with ``{"action": "sign_off"}``, and
 ``GET …/actions/`` for what the caller may do now."""
 
-from decimal import Decimal
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -12,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from budgets.api.fields import YuanField
 from budgets.api.workflow import TransitionResultSerializer
 from budgets.models import AdjustmentRequest
 
@@ -38,18 +37,19 @@ class AdjustmentSerializer(serializers.ModelSerializer):
 class AdjustmentTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a, t.label) for a, t in ADJUSTMENT.transitions.items()])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    fiscal_amount = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, min_value=Decimal(0),
-        help_text="resubmit: the revised fiscal funds (a basic line: its amount), yuan.",
-    )  # fmt: skip
-    other_amount = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, min_value=Decimal(0),
-        help_text="resubmit: the revised other funds of a project, yuan.",
-    )  # fmt: skip
-    sub_items = serializers.DictField(
-        child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0)),
+    fiscal_amount = YuanField(
         required=False,
-        help_text="resubmit of an itemised project: sub-item id → its new amount (yuan).",
+        help_text="resubmit: the revised fiscal funds (a basic line: its amount), yuan; "
+        "left out, the amount asked before.",
+    )
+    other_amount = YuanField(
+        required=False,
+        help_text="resubmit: the revised other funds of a project, yuan; left out, as asked before.",
+    )
+    sub_items = serializers.DictField(
+        child=YuanField(),
+        required=False,
+        help_text="resubmit of an itemised project: sub-item id → its new amount (yuan); left out, as asked before.",
     )
 
 

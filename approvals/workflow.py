@@ -67,13 +67,19 @@ def record_amounts(step: Step) -> None:
 
 def revise(step: Step) -> None:
     """A returned adjustment asked again with revised amounts and reason (``params``), checked
-    as a new request is, against the item's amounts now."""
+    as a new request is, against the item's amounts now. An amount left out stays as asked
+    before (an API call may send only a new reason), never zero."""
     adjustment: AdjustmentRequest = step.obj
+
+    def given(name: str, asked):
+        value = step.params.get(name)
+        return asked if value is None else value
+
     checked = proposal(
         item=_locked_item(adjustment),
-        fiscal_amount=step.params.get("fiscal_amount"),
-        other_amount=step.params.get("other_amount"),
-        sub_items=step.params.get("sub_items"),
+        fiscal_amount=given("fiscal_amount", adjustment.adjusted_fiscal_amount),
+        other_amount=given("other_amount", adjustment.adjusted_other_amount),
+        sub_items=given("sub_items", adjustment.adjusted_sub_items or None),
         reason=step.reason,
     )
     write_proposal(adjustment, checked)

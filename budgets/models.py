@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Unit
 from core.policy import RestrictedManager
 
+from .money import format_yuan
 from .states import EDITABLE_STATES, LOCKED_STATES, State
 
 ZERO = Decimal("0.00")
@@ -905,6 +906,10 @@ class AdjustmentRequest(models.Model):
 
     objects = RestrictedManager()
     access_unit_path = "budget__unit"
+    # Nobody edits an adjustment: it moves, and a returned one is revised, only through its
+    # machine (approvals/workflow.py).
+    access_state_path = "state"
+    access_editable_states = frozenset()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -937,7 +942,7 @@ class AdjustmentRequest(models.Model):
         verbose_name_plural = _("budget adjustments")
 
     def __str__(self) -> str:
-        return f"{self.subject} {self.original_amount} → {self.adjusted_amount}"
+        return f"{self.subject_label}: {format_yuan(self.original_amount)} → {format_yuan(self.adjusted_amount)} 元"
 
     @property
     def subject(self):
