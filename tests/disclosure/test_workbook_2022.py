@@ -486,6 +486,28 @@ def test_table11_tasks_from_the_lines_and_the_targets(workbook):
     assert [r[1] for r in indicators] == ["产出指标", "产出指标", "满意度指标"]
 
 
+def test_table11_is_laid_out_as_the_published_form_with_its_merged_cells(workbook):
+    book, _ = workbook
+    sheet = book["表11"]
+    top = 5  # 表号, title, 年度, 部门名称 line
+    tasks = 1 + len(dict.fromkeys(p[1] for p in u22.PROJECTS))  # 基本支出, then one per category
+    total_row = top + 3 + tasks
+    goal_row, indicators_row = total_row + 1, total_row + 2
+    last_indicator = indicators_row + len(u22.DEPARTMENT_INDICATORS)
+    expected = {
+        f"B{top}:C{top}", f"E{top}:F{top}",  # 部门名称, 主管部门
+        f"A{top + 1}:A{total_row}",  # 年度主要任务 down its block
+        f"B{top + 1}:B{top + 2}", f"C{top + 1}:C{top + 2}", f"D{top + 1}:F{top + 1}",  # 任务名称, 主要内容, 预算金额
+        f"B{total_row}:C{total_row}",  # 金额合计
+        f"B{goal_row}:F{goal_row}",  # 年度总体目标
+        f"A{indicators_row}:A{last_indicator}",  # 年度绩效指标 down its block
+        *[f"E{r}:F{r}" for r in range(indicators_row, last_indicator + 1)],  # 目标值
+    }  # fmt: skip
+    assert merged(sheet) - {"A2:F2", "A3:F3"} == expected
+    assert sheet[f"D{top + 1}"].value == "预算金额" and sheet[f"B{total_row}"].value == "金额合计"
+    assert sheet[f"B{goal_row}"].value == u22.OVERALL_GOAL
+
+
 def test_typed_tasks_that_miss_the_unit_total_are_a_finding(demo):
     cycle, unit = create_unit_2022(
         tasks=[TaskData(None, "社会保险经办", "参保、待遇经办", Decimal("8000000.00"), Decimal("0.00"))]
