@@ -101,9 +101,9 @@ def _fill(sheet, rows: list[dict[str, object]]) -> None:
                 cell.data_type = "s"  # a target such as “=100%” typed as text, not a formula
 
 
-def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
+def fill_unit_template(cycle: BudgetCycle, unit: Unit, path, *, typed_tasks: bool = False) -> None:
     """The unit of ``unit_2022`` typed into the import template as its preparer would, codes given
-    by code or by Chinese name."""
+    by code or by Chinese name; with ``typed_tasks`` 表11's 主管部门 and main tasks typed too."""
     from disclosure.template import build_template
 
     names = {s.code: s.name for s in FundingSource.objects.all()}
@@ -130,9 +130,17 @@ def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
             row["变动原因"] = u22.THREE_PUBLIC_REASON
         three.append(row)
     _fill(book["三公经费"], three)
-    # 表11: the unit's goal on a row without a task (its tasks come from the lines), the
-    # indicators with their levels by Chinese label or by code.
-    _fill(book["部门整体目标"], [{"年度总体目标": u22.OVERALL_GOAL}])
+    # 表11: the unit's goal on a row without a task (its tasks come from the lines), or its
+    # supervisor, goal and typed tasks; the indicators with their levels by label or by code.
+    if typed_tasks:
+        _fill(book["部门整体目标"], [
+            {"任务名称": name, "主要内容": content, "财政拨款": fiscal, "其他资金": other, "排序": n,
+             **({"主管部门": u22.SUPERVISOR, "年度总体目标": u22.OVERALL_GOAL} if n == 0 else {})}
+            for n, (name, content, category) in enumerate(u22.TASKS)
+            for fiscal, other in [u22.task_amounts(category)]
+        ])  # fmt: skip
+    else:
+        _fill(book["部门整体目标"], [{"年度总体目标": u22.OVERALL_GOAL}])
     with translation.override("zh-hans"):
         labels = {**dict(Level1.choices), **dict(Level2.choices)}
         _fill(book["部门绩效指标"], [
@@ -143,7 +151,7 @@ def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
     book.save(path)
 
 
-def enter_through_template(tmp_path) -> tuple[BudgetCycle, Unit]:
+def enter_through_template(tmp_path, *, typed_tasks: bool = False) -> tuple[BudgetCycle, Unit]:
     """The unit typed into the template and imported as a user would (dry run, then import),
     表11's target and indicators included, into a cycle being prepared (targets open)."""
     from disclosure.importing import import_workbook
@@ -155,7 +163,7 @@ def enter_through_template(tmp_path) -> tuple[BudgetCycle, Unit]:
     unit = Unit.objects.get(code=u22.UNIT)
     UnitBudget.objects.create(cycle=cycle, unit=unit)
     path = tmp_path / "宝安2022.xlsx"
-    fill_unit_template(cycle, unit, path)
+    fill_unit_template(cycle, unit, path, typed_tasks=typed_tasks)
     preparer = user_with_role(Role.BRANCH_PREPARER, unit)
     preview = import_workbook(path=path, cycle=cycle, unit=unit, dry_run=True, user=preparer)
     assert preview.ok, [p.line() for p in preview.problems]
@@ -506,6 +514,38 @@ def test_table11_is_laid_out_as_the_published_form_with_its_merged_cells(workboo
     assert merged(sheet) - {"A2:F2", "A3:F3"} == expected
     assert sheet[f"D{top + 1}"].value == "预算金额" and sheet[f"B{total_row}"].value == "金额合计"
     assert sheet[f"B{goal_row}"].value == u22.OVERALL_GOAL
+
+
+def assert_typed_table11(book) -> None:
+    """表11 of the unit whose 主管部门, goal, main tasks and indicators were typed in the template
+    (``fill_unit_template(typed_tasks=True)``): each as typed, the amounts as computed here."""
+    rows = [r for r in sheet_rows(book, "表11")[4:] if any(v is not None for v in r)]
+    assert rows[0][:5] == ("部门名称", u22.UNIT_NAME, None, "主管部门", u22.SUPERVISOR)
+    tasks = rows[3 : 3 + len(u22.TASKS)]
+    expected = []
+    for name, content, category in u22.TASKS:
+        fiscal, other = u22.task_amounts(category)
+        expected.append(("", name, content, W(fiscal + other), W(fiscal), W(other)))
+    assert [tuple("" if v is None else v for v in t[:6]) for t in tasks] == expected
+    fiscal = u22.amount(sources=u22.FISCAL_LEAVES)
+    assert rows[3 + len(u22.TASKS)][1:6] == (
+        "金额合计",
+        None,
+        W(u22.amount()),
+        W(fiscal),
+        W(u22.amount() - fiscal),
+    )
+    assert rows[4 + len(u22.TASKS)][:2] == ("年度总体目标", u22.OVERALL_GOAL)
+    indicators = rows[6 + len(u22.TASKS) :]
+    assert [(r[3], r[4]) for r in indicators] == [(n, t) for _a, _b, n, t in u22.DEPARTMENT_INDICATORS]
+    assert [r[2] for r in indicators] == ["数量指标", "时效指标", "服务对象满意度指标"]
+
+
+def test_table11_typed_in_the_template_keeps_its_supervisor_tasks_and_contents(demo, tmp_path):
+    cycle, unit = enter_through_template(tmp_path, typed_tasks=True)
+    built = build_workbook(cycle=cycle, unit=unit)
+    assert built.findings == []  # the typed tasks add up to the unit's lines
+    assert_typed_table11(load(built.to_bytes()))
 
 
 def test_typed_tasks_that_miss_the_unit_total_are_a_finding(demo):
