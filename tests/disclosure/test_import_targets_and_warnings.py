@@ -30,7 +30,7 @@ from disclosure.resources import Lookups
 from disclosure.template import CODE_SHEETS, CODE_SHEETS_HEADING, SHEETS_HEADING, build_template
 from performance.models import DepartmentTarget, DepartmentTask, Indicator
 
-from .test_import import problems_of, reopen_targets
+from .test_import import problems_of
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +51,6 @@ def small_book(cycle, path, sheets: dict[str, list[dict]]):
             sheet.append([row.get(column) for column in header])
     book.save(path)
     return path
-
-
-@pytest.fixture
-def baoan(demo):
-    reopen_targets(demo)
-    unit = Unit.objects.get(code="baoan")
-    UnitBudget.objects.filter(cycle=demo, unit=unit).update(state="draft")
-    Project.objects.filter(budget__cycle=demo, budget__unit=unit).update(state="draft")
-    return unit
 
 
 @pytest.fixture
