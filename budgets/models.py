@@ -363,7 +363,7 @@ class StaffingFact(models.Model):
         from_fields=["cycle", "unit"],
         to_fields=["cycle", "unit"],
         related_name="+",
-        verbose_name=_("budget"),
+        verbose_name=_("unit budget"),
     )
 
     objects = RestrictedManager()

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="budgets.unitbudget",
                 to_fields=["cycle", "unit"],
-                verbose_name="budget",
+                verbose_name="unit budget",
             ),
         ),
     ]

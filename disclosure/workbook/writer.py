@@ -71,6 +71,7 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
         merges += [
             (row, column + 1, row + rowspan - 1, column + colspan)
             for column, (colspan, rowspan) in data_row.spans.items()
+            if colspan > 1 or rowspan > 1
         ]
         for column, value in enumerate(data_row.cells, start=1):
             cell = sheet.cell(row=row, column=column)

@@ -4,7 +4,6 @@ returned, never once it is approved, through the admin or an import alike."""
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from budgets.models import StaffingFact, UnitBudget
@@ -17,12 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def preparer(demo):
-    """宝安's preparer with every Django permission (the admin's own check): the policy decides."""
-    user = get_user_model().objects.get(username="baoan_preparer")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
+def preparer(staff_preparer):
+    return staff_preparer
 
 
 @pytest.fixture

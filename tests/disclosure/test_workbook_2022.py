@@ -38,16 +38,21 @@ W = u22.wan
 HEADER_TOP = 4  # 表号, title, 部门名称 line, then the header
 
 
-def create_unit_2022(*, with_targets: bool = True, tasks=()) -> tuple[BudgetCycle, Unit]:
-    """The unit of ``unit_2022`` put into the database row by row (the import test uses the
-    template instead)."""
+def empty_unit_2022() -> tuple[BudgetCycle, UnitBudget]:
+    """The 2022 cycle (its format and catalogue) and the unit's budget in it, with no line yet."""
     cycle = BudgetCycle.objects.create(
         year=u22.YEAR,
         disclosure_format=DisclosureFormat.F2022,
         procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
     )
-    unit = Unit.objects.get(code=u22.UNIT)
-    budget = UnitBudget.objects.create(cycle=cycle, unit=unit)
+    return cycle, UnitBudget.objects.create(cycle=cycle, unit=Unit.objects.get(code=u22.UNIT))
+
+
+def create_unit_2022(*, with_targets: bool = True, tasks=()) -> tuple[BudgetCycle, Unit]:
+    """The unit of ``unit_2022`` put into the database row by row (the import test uses the
+    template instead)."""
+    cycle, budget = empty_unit_2022()
+    unit = budget.unit
     f = {c.code: c for c in FunctionalCode.objects.all()}
     e = {c.code: c for c in EconomicCode.objects.all()}
     s = {c.code: c for c in FundingSource.objects.all()}
@@ -156,12 +161,8 @@ def enter_through_template(tmp_path, *, typed_tasks: bool = False) -> tuple[Budg
     表11's target and indicators included, into a cycle being prepared (targets open)."""
     from disclosure.importing import import_workbook
 
-    cycle = BudgetCycle.objects.create(
-        year=u22.YEAR, disclosure_format=DisclosureFormat.F2022,
-        procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
-    )  # fmt: skip
-    unit = Unit.objects.get(code=u22.UNIT)
-    UnitBudget.objects.create(cycle=cycle, unit=unit)
+    cycle, budget = empty_unit_2022()
+    unit = budget.unit
     path = tmp_path / "宝安2022.xlsx"
     fill_unit_template(cycle, unit, path, typed_tasks=typed_tasks)
     preparer = user_with_role(Role.BRANCH_PREPARER, unit)

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from budgets.models import BudgetCycle, CatalogueVersion, DisclosureFormat, UnitBudget
-from core.models import Unit
 from disclosure.exporting import build_workbook
 from scripts.xlsx_text import workbook_lines
 
 from . import unit_2022 as u22
-from .test_workbook_2022 import create_unit_2022
+from .test_workbook_2022 import create_unit_2022, empty_unit_2022
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +53,8 @@ def test_the_dump_of_a_whole_unit_shows_spans_indents_and_notes(demo, tmp_path):
 
 
 def test_the_dump_of_an_empty_unit_shows_every_table_with_its_zero_row_and_note(demo, tmp_path):
-    cycle = BudgetCycle.objects.create(
-        year=u22.YEAR, disclosure_format=DisclosureFormat.F2022,
-        procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
-    )  # fmt: skip
-    unit = Unit.objects.get(code=u22.UNIT)
-    UnitBudget.objects.create(cycle=cycle, unit=unit)
-    lines = dump(cycle, unit, tmp_path, "empty_2022")
+    cycle, budget = empty_unit_2022()
+    lines = dump(cycle, budget.unit, tmp_path, "empty_2022")
     for number in range(1, 11):
         table = sheet(lines, f"表{number}")
         assert any(line.endswith("A=注：本表本年无发生额。") for line in table), number
@@ -69,3 +62,5 @@ def test_the_dump_of_an_empty_unit_shows_every_table_with_its_zero_row_and_note(
     table11 = sheet(lines, "表11")
     assert "  6│ A6:A9=年度主要任务 │ B6:B7=任务名称 │ C6:C7=主要内容 │ D6:F6=预算金额" in table11
     assert "  9│ B9:C9=金额合计 │ D=0 │ E=0 │ F=0" in table11
+    # no indicator: the block is its heading row alone, not a merge of one cell
+    assert " 11│ A=年度绩效指标 │ B=一级指标 │ C=二级指标 │ D=三级指标 │ E11:F11=目标值" in table11
