@@ -356,9 +356,21 @@ class StaffingFact(models.Model):
     vehicles = models.PositiveIntegerField(_("vehicles"), default=0)
     fixed_assets_original_value = MoneyField(_("fixed assets, original value"), null=True, blank=True)
     fixed_assets_in_use_value = MoneyField(_("fixed assets in use"), null=True, blank=True)
+    # The unit's budget of the same cycle, joined on (cycle, unit) without a column of its own:
+    # the facts are part of the unit's submission and follow its lock (policy, every path).
+    budget = models.ForeignObject(
+        "UnitBudget",
+        on_delete=models.DO_NOTHING,
+        from_fields=["cycle", "unit"],
+        to_fields=["cycle", "unit"],
+        related_name="+",
+        verbose_name=_("unit budget"),
+    )
 
     objects = RestrictedManager()
     access_unit_path = "unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
 
     class Meta:
         ordering = ["cycle", "unit__sort_order"]

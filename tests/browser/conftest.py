@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from config.celery import app as celery_app
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's hosts, which this network refuses.
@@ -40,6 +42,16 @@ def page(browser, request):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def eager(settings, tmp_path):
+    """Tasks (the export) run in the live server's thread; stored files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture
