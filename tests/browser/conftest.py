@@ -39,7 +39,8 @@ def browser():
 def page(browser, request):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    # Generous: CI's two cores also run the other xdist worker; a loaded save took over 15 s.
+    page.set_default_timeout(30000)
     yield page
     context.close()
 
