@@ -23,7 +23,7 @@ def as_user(browser, live_server, shot):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30000)
         log_in(page, live_server.url, username)
         page.wait_for_load_state()
         return page
