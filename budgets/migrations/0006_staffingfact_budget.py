@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0004_disclosure_2022_labels_and_reservations"),
+        ("budgets", "0005_adjustment_review"),
     ]
 
     operations = [
