@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "budgets.*_staffingfact",
         "budgets.view_*",
         "django_celery_beat.*",
+        "django_celery_results.view_*",
+        "django_celery_results.delete_*",
         "reminders.*_reminderpolicy",
         "reminders.view_*",
         "disclosure.view_*",

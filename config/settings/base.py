@@ -6,6 +6,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_int, env_str
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("BUDGET_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "django_celery_beat",
+    "django_celery_results",
     "simple_history",
     "core",
     "budgets",
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer asks a node by its address, before host checks and HTTPS redirects.
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -43,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -148,7 +153,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 )
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+# Results in the database (django-celery-results): a task's result is kept only when it asks
+# for it, but every failure is, so administrators see failed tasks in the admin.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "django-db")
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = None  # failures stay until an administrator deletes them
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -169,12 +179,13 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BUDGET_RESERVE_SHARE_MIN = "0.02"
 BUDGET_RESERVE_SHARE_MAX = "0.05"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One line per record, JSON (production) or text (`make run`), each with the request id and
+# the user (config/logging.py, core/middleware.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOG_LEVEL_DEFAULT = "INFO"
+LOGGING = logging_config(env_str("LOG_LEVEL", LOG_LEVEL_DEFAULT), LOG_FORMAT)
+# How long the health endpoint waits for a Celery worker to answer its ping (seconds).
+HEALTH_WORKER_TIMEOUT = float(env_str("HEALTH_WORKER_TIMEOUT", "1.0"))
 
 AUTHENTICATION_BACKENDS = ["core.backends.RoleBackend"]
 

@@ -3,6 +3,7 @@
 from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
+from .base import DATABASES, LOG_LEVEL_DEFAULT, logging_config
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -10,6 +11,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 _database_url = env_str("DATABASE_URL")  # required: no SQLite fallback in production
+# Connections reused across requests (each web and worker process keeps one), checked before
+# reuse: a database restarted in between costs one reconnect, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")  # e.g. redis://127.0.0.1:6379/0
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
@@ -36,3 +41,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# JSON logs, one object a line, for the bureau's log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(env_str("LOG_LEVEL", LOG_LEVEL_DEFAULT), LOG_FORMAT)
