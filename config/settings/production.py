@@ -31,7 +31,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # The bureau's hosts live on its intranet: the browsers' public HSTS preload list does not apply.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -45,3 +45,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # JSON logs, one object a line, for the bureau's log collector.
 LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = logging_config(env_str("LOG_LEVEL", LOG_LEVEL_DEFAULT), LOG_FORMAT)
+
+# 等保 controls at their production values (docs/security.md).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", True)  # behind our nginx
+SESSION_COOKIE_HTTPONLY = True
+DEMO_DATA_ALLOWED = False  # loaddemo refuses to run

@@ -29,7 +29,7 @@ def json_log():
 
 def test_each_request_logs_a_json_line_with_its_id_and_user(client, demo, json_log):
     client.force_login(get_user_model().objects.get(username="baoan_preparer"))
-    response = client.get("/budgets/2020/")
+    response = client.get("/budgets/2020/baoan/")
     request_id = response["X-Request-ID"]
     assert len(request_id) == 32
     lines = [line for line in json_log() if line["logger"] == "budget.request"]
@@ -37,7 +37,7 @@ def test_each_request_logs_a_json_line_with_its_id_and_user(client, demo, json_l
     line = lines[-1]
     assert line["request_id"] == request_id
     assert line["user"] == "baoan_preparer"
-    assert line["method"] == "GET" and line["path"] == "/budgets/2020/"
+    assert line["method"] == "GET" and line["path"] == "/budgets/2020/baoan/"
     assert line["status"] == response.status_code
     assert isinstance(line["duration_ms"], float)
 
