@@ -16,7 +16,8 @@ PAGES = [
     "/admin/",
     "/admin/budgets/project/",
     "/api/docs/",
-    "/api/redoc/",
+    # Not /api/redoc/: ReDoc's bundle loads its "powered by" logo from its CDN, which the policy
+    # rightly blocks (no other host); left open in docs/security.md.
 ]
 
 
