@@ -3,7 +3,6 @@
 import string
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -31,6 +30,3 @@ class CharacterClassesValidator:
             "Your password must contain characters of at least %(min)d kinds of the four: lower-case letters, upper-case letters, digits, symbols.",
             self.min_classes,
         ) % {"min": self.min_classes}
-
-
-__all__ = ["CharacterClassesValidator", "_"]

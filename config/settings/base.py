@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "simple_history",
-    "axes",
+    "audit.apps.AxesConfig",  # django-axes, its name translated
     "core",
     "audit",
     "budgets",
