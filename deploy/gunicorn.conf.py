@@ -17,7 +17,7 @@ max_requests = 2000
 max_requests_jitter = 200
 # Behind nginx on the same host or network: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Django logs each request as JSON itself (core.middleware.RequestLogMiddleware); gunicorn's
+# Django logs each request as JSON itself (core.middleware.RequestContextMiddleware); gunicorn's
 # own access log would say it twice.
 accesslog = None
 errorlog = "-"
