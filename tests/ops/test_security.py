@@ -175,6 +175,8 @@ def test_the_admin_is_for_hq_and_administrators_only(client, demo, username, all
     user = _user(username)
     get_user_model().objects.filter(pk=user.pk).update(is_staff=True)  # even if someone ticked it
     client.force_login(_user(username))
+    page = client.get("/accounts/password/").content.decode()  # any page: its menu
+    assert ('href="/admin/"' in page) is allowed  # the menu offers the admin only to those it admits
     response = client.get("/admin/")
     assert (response.status_code == 200) is allowed
     if not allowed:
