@@ -32,10 +32,10 @@ web: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel INFO --concurrency 2
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/celery -A config worker --loglevel INFO --concurrency 2
 
 beat: install
-	$(VENV)/bin/celery -A config beat --loglevel INFO
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/celery -A config beat --loglevel INFO
 
 # Installs Chromium for the browser journeys when it is missing and we may (root + apt-get).
 browser:

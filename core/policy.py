@@ -289,3 +289,9 @@ def can_evaluate_scope(user: AnyUser, unit: Unit, scope) -> bool:
     if len(others) == len(scope):
         return False
     return not others or (unit.kind == UnitKind.HQ and all(u.kind == UnitKind.SPECIAL for u in others))
+
+
+def can_use_admin(user: AnyUser) -> bool:
+    """The Django admin: active staff of a bureau-wide role (HQ reviewer, approver, auditor,
+    administrator). A branch user is refused even if someone ticked is_staff."""
+    return bool(user.is_active and user.is_staff and is_bureau_wide(user))

@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "performance.view_*",
     ],
     Role.AUDITOR: [
+        "audit.view_*",
         "core.view_*",
         "budgets.view_*",
         "approvals.view_*",
@@ -50,6 +51,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "performance.view_*",
     ],
     Role.ADMINISTRATOR: [
+        "audit.view_*",
+        "axes.view_*",
+        "axes.delete_accessattempt",
         "auth.*_user",
         "core.view_*",
         "core.*_membership",
@@ -66,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "budgets.*_staffingfact",
         "budgets.view_*",
         "django_celery_beat.*",
+        "django_celery_results.view_*",
+        "django_celery_results.delete_*",
         "reminders.*_reminderpolicy",
         "reminders.view_*",
         "disclosure.view_*",

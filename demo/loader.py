@@ -465,7 +465,7 @@ class _Loader:
             user.email = f"{username}@demo.invalid"
             user.is_staff = role in {Role.HQ_REVIEWER, Role.HQ_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR}
             user.is_superuser = role == Role.ADMINISTRATOR
-            if created or not user.check_password(DEMO_PASSWORD):
+            if created:  # an existing account keeps its password, whatever it is
                 user.set_password(DEMO_PASSWORD)
             user.save()
             self.result.record(user_model, created)

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "core": 0,
+    "audit": 1,
     "budgets": 1,
     "approvals": 2,
     "performance": 2,

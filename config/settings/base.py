@@ -1,11 +1,13 @@
 """Settings shared by every environment. Environment-specific modules import from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_int, env_str
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("BUDGET_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,8 +27,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "django_celery_beat",
+    "django_celery_results",
     "simple_history",
+    "audit.apps.AxesConfig",  # django-axes, its name translated
     "core",
+    "audit",
     "budgets",
     "performance",
     "approvals",
@@ -36,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer asks a node by its address, before host checks and HTTPS redirects.
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -43,9 +50,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "audit.middleware.PermissionDeniedAuditMiddleware",
+    "audit.middleware.PasswordExpiryMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,12 +90,64 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 2.0 level 3 (docs/security.md): length, three kinds of characters, not common, not like
+# the username; expiry forces a change (PASSWORD_MAX_AGE_DAYS, 0 = never: `make run`).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "audit.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0)
+
+# Idle sessions end: the cookie lives SESSION_IDLE_MINUTES from the last request (every request
+# renews it) and never outlives the browser.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login lockout (django-axes): AXES_FAILURE_LIMIT failures in a row lock the *username* (not the
+# address: a branch's staff share one NAT address) for AXES_COOLOFF_MINUTES; a success resets.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address among the lockout parameters against attackers who rotate
+# user agents or cookies: neither unlocks a username here, and the address would lock out a
+# whole branch behind its one NAT address after five typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# `loaddemo` (demo accounts with a published password) refuses to run where this is False.
+DEMO_DATA_ALLOWED = True
+
+# The audit log (audit/): kept at least 180 days (purge_audit_log never deletes younger entries).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+AUDIT_TRUST_X_FORWARDED_FOR = False
+
+# Content-Security-Policy (django-csp): scripts only from our static files, no inline script,
+# no eval, nothing from another host. Inline style attributes are allowed (Bootstrap's
+# components set some from their scripts; the pages still carry a few).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # ReDoc parses the schema in a worker
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -148,7 +213,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 )
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+# Results in the database (django-celery-results): a task's result is kept only when it asks
+# for it, but every failure is, so administrators see failed tasks in the admin.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "django-db")
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = None  # failures stay until an administrator deletes them
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -169,14 +239,15 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 BUDGET_RESERVE_SHARE_MIN = "0.02"
 BUDGET_RESERVE_SHARE_MAX = "0.05"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One line per record, JSON (production) or text (`make run`), each with the request id and
+# the user (config/logging.py, core/middleware.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOG_LEVEL_DEFAULT = "INFO"
+LOGGING = logging_config(env_str("LOG_LEVEL", LOG_LEVEL_DEFAULT), LOG_FORMAT)
+# How long the health endpoint waits for a Celery worker to answer its ping (seconds).
+HEALTH_WORKER_TIMEOUT = float(env_str("HEALTH_WORKER_TIMEOUT", "1.0"))
 
-AUTHENTICATION_BACKENDS = ["core.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "core.backends.RoleBackend"]
 
 # History is an audit trail: nobody may revert an item to an old version from the admin, which
 # would bypass the workflow and its locks.

@@ -3,6 +3,7 @@
 from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
+from .base import DATABASES, LOG_LEVEL_DEFAULT, logging_config
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -10,6 +11,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 _database_url = env_str("DATABASE_URL")  # required: no SQLite fallback in production
+# Connections reused across requests (each web and worker process keeps one), checked before
+# reuse: a database restarted in between costs one reconnect, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")  # e.g. redis://127.0.0.1:6379/0
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
@@ -26,7 +31,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # The bureau's hosts live on its intranet: the browsers' public HSTS preload list does not apply.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -36,3 +41,13 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# JSON logs, one object a line, for the bureau's log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(env_str("LOG_LEVEL", LOG_LEVEL_DEFAULT), LOG_FORMAT)
+
+# 等保 controls at their production values (docs/security.md).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", True)  # behind our nginx
+SESSION_COOKIE_HTTPONLY = True
+DEMO_DATA_ALLOWED = False  # loaddemo refuses to run

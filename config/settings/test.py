@@ -20,3 +20,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # worker is exercised by tests/test_celery_worker.py and tests/approvals/test_email_delivery.py.
 CELERY_TASK_ALWAYS_EAGER = True
 SITE_URL = "http://testserver"
+# The test client's login() authenticates without a request, which django-axes refuses; the
+# lockout tests (tests/ops/test_security.py) switch it on.
+AXES_ENABLED = False

@@ -35,14 +35,26 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     # Generous: CI's two cores also run the other xdist worker; a loaded save took over 15 s.
     page.set_default_timeout(30000)
+    # Every page must live within the Content-Security-Policy: Chromium reports each refused
+    # script, style or connection on the console, and the journey fails on the first one.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: is_csp_violation(message.text) and violations.append(f"{page.url}: {message.text}"),
+    )
     yield page
     context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

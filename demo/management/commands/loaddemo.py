@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_is_loaded, demo_load
 
@@ -14,6 +15,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool = False, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "loaddemo refuses to run under production settings: it creates demo accounts with a "
+                "published password. Load the codes only: manage.py loaddata classification_codes."
+            )
         if if_empty and demo_is_loaded():
             self.stdout.write("Demo data already present; nothing loaded.")
             return

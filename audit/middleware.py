@@ -1,0 +1,66 @@
+"""Permission denials into the audit log, and the forced change of an expired password."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .chain import append
+from .models import AuditEntry, AuditKind
+
+
+class PermissionDeniedAuditMiddleware:
+    """Every 403 answer (pages, admin, API) is a permission denial in the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            append(AuditKind.PERMISSION_DENIED, request=request, user=getattr(request, "user", None))
+        return response
+
+
+def password_changed_at(user):
+    last = (
+        AuditEntry.objects.filter(kind=AuditKind.PASSWORD_CHANGED, user_id=user.pk)
+        .order_by("-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return last or user.date_joined
+
+
+def password_expired(user) -> bool:
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days or not user.is_authenticated:
+        return False
+    return timezone.now() - password_changed_at(user) > timedelta(days=days)
+
+
+class PasswordExpiryMiddleware:
+    """A user whose password is older than PASSWORD_MAX_AGE_DAYS reaches no page but the
+    password change (and logging out) until they change it."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+            and request.path not in {reverse(name) for name in self.ALLOWED}
+            and password_expired(user)
+        ):
+            messages.warning(request, _("Your password has expired. Choose a new one to continue."))
+            return redirect("password_change")
+        return self.get_response(request)
