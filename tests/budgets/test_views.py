@@ -65,7 +65,7 @@ def test_unit_page_shows_the_structure_in_wan(demo, client, django_assert_max_nu
     with django_assert_max_num_queries(25):
         response = client.get(reverse("budgets:unit", args=[2020, "luohu"]))
     html = response.content.decode()
-    assert "3,419" in html  # 罗湖分局 total
+    assert "3,418.92" in html  # 罗湖分局 total, 万元 with two places
     assert "社保综合管理" in html and "541" in html
 
 
