@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets import checks
@@ -16,6 +17,7 @@ from . import history as workflow
 from . import services
 from .adjustments import initial_amount
 from .consistency import check_cycle
+from .deadlines import unit_deadlines
 from .forms import (
     BasicLineFormSet,
     ProcurementLineFormSet,
@@ -94,6 +96,7 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
             ),
             "can_request_line_adjustment": policy.can_request_adjustment(request.user, budget),
             "can_decide_adjustment": policy.can_decide_adjustment(request.user),
+            "deadlines": unit_deadlines(unit=unit, cycle=cycle, today=timezone.localdate()),
             **_workflow_context(request.user, budget),
         },
     )

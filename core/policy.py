@@ -292,3 +292,13 @@ def can_evaluate_scope(user: AnyUser, unit: Unit, scope) -> bool:
     if len(others) == len(scope):
         return False
     return not others or (unit.kind == UnitKind.HQ and all(u.kind == UnitKind.SPECIAL for u in others))
+
+
+# --- Deadline reminders -----------------------------------------------------------------------
+
+
+def can_manage_reminders(user: AnyUser) -> bool:
+    """Set when and how the deadline reminders go out (days before, daily when overdue,
+    escalation): the HQ approver, who keeps the cycle's calendar, and the administrator, who
+    keeps the reminder schedule (DOMAIN §10). The settings page and the admin both ask this."""
+    return role_of(user) in {Role.HQ_APPROVER, Role.ADMINISTRATOR}
