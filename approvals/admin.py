@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets import history
 from budgets import services as budget_services
 from budgets.models import AdjustmentRequest, AdjustmentState
-from budgets.money import format_wan
+from budgets.money import format_money
 from budgets.workflow import machine_of
 from core import policy
 from core.admin import ReadOnlyAdmin
@@ -184,7 +184,7 @@ class ReviewQueueProjectAdmin(QueueAdmin):
 
     @admin.display(description=_("amount (万元)"))
     def amount_wan(self, obj):
-        return format_wan(obj.amount, places=2)
+        return format_money(obj.amount)
 
     @admin.display(description=_("page"))
     def page_link(self, obj):
