@@ -70,3 +70,19 @@ def unit_deadlines(*, unit: Unit, cycle: BudgetCycle, today: date) -> list[DueDe
         for deadline in cycle.deadlines.order_by("due_date", "kind")
         if owes(deadline, unit)
     ]
+
+
+def owed_deadline(
+    *, kind: str, unit: Unit, cycle: BudgetCycle, today: date, among: list[DueDeadline] | None = None
+) -> DueDeadline | None:
+    """The deadline of ``kind`` (a machine's ``deadline_kind``) that ``unit`` still owes in
+    ``cycle``, or ``None``: the "what to do next" sentence names it. ``among``: the unit's
+    deadlines when the page has them already (``unit_deadlines``)."""
+    if among is not None:
+        return next((d for d in among if d.deadline.kind == kind), None)
+    if not kind or not _OWES or cycle.state == CycleState.CLOSED:
+        return None
+    deadline = cycle.deadlines.filter(kind=kind).first()
+    if deadline is None or not _OWES[0](deadline, unit):
+        return None
+    return DueDeadline(deadline, (deadline.due_date - today).days)
