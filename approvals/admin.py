@@ -18,14 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from budgets import history
 from budgets import services as budget_services
 from budgets.models import AdjustmentRequest
-from budgets.money import format_wan, format_yuan
+from budgets.money import format_money
 from budgets.workflow import machine_of
 from core import policy
 from core.errors import BusinessRuleError
 
 from . import selectors, services
 from .models import ReviewQueueBudget, ReviewQueueProject
-from .templatetags.approvals_extras import signed_yuan
 from .workflow import ADJUSTMENT
 
 # --- Review queues -----------------------------------------------------------------------------
@@ -189,7 +188,7 @@ class ReviewQueueProjectAdmin(QueueAdmin):
 
     @admin.display(description=_("amount (万元)"))
     def amount_wan(self, obj):
-        return format_wan(obj.amount, places=2)
+        return format_money(obj.amount)
 
     @admin.display(description=_("page"))
     def page_link(self, obj):
@@ -337,15 +336,15 @@ class AdjustmentRequestAdmin(QueueAdmin):
 
     @admin.display(description=_("before (yuan)"))
     def original_display(self, obj):
-        return format_yuan(obj.original_amount)
+        return format_money(obj.original_amount, "yuan")
 
     @admin.display(description=_("after (yuan)"))
     def adjusted_display(self, obj):
-        return format_yuan(obj.adjusted_amount)
+        return format_money(obj.adjusted_amount, "yuan")
 
     @admin.display(description=_("difference (yuan)"))
     def delta_display(self, obj):
-        return signed_yuan(obj.delta)
+        return format_money(obj.delta, "yuan", signed=True)
 
     @admin.action(description=_("Recommend the selected adjustments for approval"))
     def recommend_selected(self, request, queryset):

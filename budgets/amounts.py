@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.errors import BusinessRuleError
 
 from .models import ZERO, Project
-from .money import MAX_AMOUNT, parse_amount
+from .money import MAX_AMOUNT, format_money, parse_amount
 
 
 def amount_or_error(value) -> Decimal:
@@ -18,7 +18,8 @@ def amount_or_error(value) -> Decimal:
         return parse_amount(value)
     except (InvalidOperation, ValueError) as exc:
         raise BusinessRuleError(
-            "bad_amount", _("Enter an amount in yuan between 0 and %(max)s.") % {"max": f"{MAX_AMOUNT:,.2f}"}
+            "bad_amount",
+            _("Enter an amount in yuan between 0 and %(max)s.") % {"max": format_money(MAX_AMOUNT, "yuan")},
         ) from exc
 
 
@@ -57,7 +58,7 @@ def sub_item_amounts(project: Project, sub_items, adjusted: Decimal) -> dict[str
         raise BusinessRuleError(
             "sub_items_sum",
             _("The sub-items add up to %(sub)s yuan, the new amount is %(amount)s yuan.")
-            % {"sub": f"{total:,.2f}", "amount": f"{adjusted:,.2f}"},
+            % {"sub": format_money(total, "yuan"), "amount": format_money(adjusted, "yuan")},
         )
     return {str(pk): str(amount) for pk, amount in sorted(amounts.items())}
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import ZERO, Project, UnitBudget
+from .money import format_money
 from .selectors import budgets_with_totals
 
 
@@ -68,7 +69,7 @@ def project_problems(project: Project) -> list[Problem]:
                 Problem(
                     "sub_items",
                     str(_("The sub-items add up to %(sub)s yuan, the project to %(amount)s yuan."))
-                    % {"sub": f"{total:,.2f}", "amount": f"{project.amount:,.2f}"},
+                    % {"sub": format_money(total, "yuan"), "amount": format_money(project.amount, "yuan")},
                     "sub_items",
                 )
             )

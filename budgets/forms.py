@@ -1,17 +1,91 @@
+from decimal import Decimal
+
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     BasicExpenditureLine,
+    MoneyField,
     ProcurementItem,
     ProcurementLine,
     Project,
     ProjectCategory,
     ThreePublicExpense,
 )
+from .money import format_money, money_label, parse_amount
 from .services import PROJECT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+AMOUNT_HELP = _("In yuan (元). Thousands separators are accepted: 1,200,000.00.")
+
+
+class AmountInput(forms.TextInput):
+    """A text box, not a number box: a browser's number box refuses 1,200,000.00 before the
+    server sees it. The amount is shown the way the pages write it in 元."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return format_money(value, "yuan")
+        return super().format_value(value)
+
+
+class AmountField(forms.DecimalField):
+    """An amount in yuan as a preparer types it: 1200000, 1,200,000.00 or 1200000.5. Read by the
+    one parser (``budgets.money.parse_amount``); anything else is refused with a Chinese message."""
+
+    widget = AmountInput
+    default_error_messages = {
+        "invalid": _("Enter an amount in yuan (元), e.g. 1,200,000.00."),
+        "negative": _("An amount cannot be negative."),
+        "too_large": _("This amount is too large: check the unit (元, not 万元) and the digits."),
+        "places": _("An amount in yuan has at most two decimal places (分)."),
+    }
+    _PARSE_ERRORS = {
+        "negative": "negative",
+        "too large": "too_large",
+        "more than two decimal places": "places",
+    }
+
+    def __init__(self, *, label=None, help_text=AMOUNT_HELP, **kwargs):
+        kwargs.pop("max_digits", None), kwargs.pop("decimal_places", None), kwargs.pop("min_value", None)
+        kwargs.pop("max_value", None)
+        super().__init__(
+            label=lazy(money_label, str)(label) if label is not None else None,
+            help_text=help_text,
+            max_digits=16,
+            decimal_places=2,
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_amount(value)
+        except ValueError as error:
+            code = self._PARSE_ERRORS.get(str(error), "invalid")
+            raise forms.ValidationError(self.error_messages[code], code=code) from error
+
+    def widget_attrs(self, widget):
+        # No min/max/step: those belong to a number box, which this is not.
+        return {}
+
+
+def money_formfield(db_field, **kwargs):
+    """Every MoneyField of these forms becomes an AmountField labelled with its unit."""
+    if isinstance(db_field, MoneyField):
+        return AmountField(
+            label=db_field.verbose_name,
+            required=not db_field.blank,
+            initial=db_field.default if db_field.has_default() else None,
+            widget=kwargs.get("widget") or AmountInput,
+        )
+    return db_field.formfield(**kwargs)
 
 
 class ProjectForm(forms.ModelForm):
@@ -20,6 +94,7 @@ class ProjectForm(forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = money_formfield
         model = Project
         fields = PROJECT_FIELDS
         widgets = {
@@ -33,7 +108,9 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ProjectCategory.objects.all()
         self.fields["total_amount"].required = False
-        self.fields["total_amount"].help_text = _("Leave empty for a one-year project: this year's amount.")
+        self.fields["total_amount"].help_text = _(
+            "In yuan (元). Leave empty for a one-year project: this year's amount."
+        )
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -63,10 +140,7 @@ class SubItemForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    amount = forms.DecimalField(
-        label=_("Amount (yuan)"), max_digits=16, decimal_places=2, min_value=0,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
-    )  # fmt: skip
+    amount = AmountField(label=_("Amount"), widget=AmountInput(attrs={"class": "form-control"}))
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
@@ -107,12 +181,14 @@ class _RowForm(forms.ModelForm):
 
 class BasicLineForm(_RowForm):
     class Meta:
+        formfield_callback = money_formfield
         model = BasicExpenditureLine
         fields = ["functional_code", "economic_code", "funding_source", "amount", "note"]
 
 
 class ProcurementLineForm(_RowForm):
     class Meta:
+        formfield_callback = money_formfield
         model = ProcurementLine
         fields = [
             "item",
@@ -135,10 +211,10 @@ class ProcurementLineForm(_RowForm):
 
 class ThreePublicForm(forms.ModelForm):
     class Meta:
+        formfield_callback = money_formfield
         model = ThreePublicExpense
         fields = ["abroad", "reception", "vehicle_purchase", "vehicle_operation", "change_reason"]
-        widgets = {name: forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.01"})
-                   for name in fields[:4]}  # fmt: skip
+        widgets = {name: AmountInput(attrs={"class": "form-control form-control-sm"}) for name in fields[:4]}
         widgets["change_reason"] = forms.TextInput(attrs={"class": "form-control form-control-sm"})
 
     def _post_clean(self):

@@ -15,7 +15,7 @@ from core import events
 from core.models import Event, EventComment, EventType
 
 from .models import Project, ProjectSubItem
-from .snapshots import diff, snapshot
+from .snapshots import diff, shown_value, snapshot
 from .states import AT_HQ
 
 
@@ -77,8 +77,13 @@ def field_history(item) -> list[HistoryEntry]:
             entries.append(HistoryEntry(record.history_date, who, "created"))
             continue
         delta = record.diff_against(previous)
+        model = type(item)
         changes = [
-            (str(type(item)._meta.get_field(c.field).verbose_name), str(c.old), str(c.new))
+            (
+                str(model._meta.get_field(c.field).verbose_name),
+                shown_value(model, c.field, "" if c.old is None else str(c.old)),
+                shown_value(model, c.field, "" if c.new is None else str(c.new)),
+            )
             for c in delta.changes
             if c.field not in ("version", "state_changed_at")
         ]

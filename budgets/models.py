@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Unit
 from core.policy import RestrictedManager
 
-from .money import format_yuan
+from .money import format_money
 from .states import EDITABLE_STATES, LOCKED_STATES, State
 
 ZERO = Decimal("0.00")
@@ -954,7 +954,8 @@ class AdjustmentRequest(models.Model):
         verbose_name_plural = _("budget adjustments")
 
     def __str__(self) -> str:
-        return f"{self.subject_label}: {format_yuan(self.original_amount)} → {format_yuan(self.adjusted_amount)} 元"
+        before = format_money(self.original_amount, "yuan")
+        return f"{self.subject_label}: {before} → {format_money(self.adjusted_amount, 'yuan', unit=True)}"
 
     @property
     def subject(self):

@@ -2,9 +2,20 @@
 
 Disclosure tables show whole 万元, performance tables 万元 with two places; each displayed cell is
 rounded on its own, half up.
+
+Every page and form shows an amount through ``format_money`` (the ``money`` template filter), in
+one of three styles, each saying its unit in the table header or after the figure:
+
+- ``wan`` (the default): 万元 with two places, thousands separated: 4,512,200.00 元 → 451.22. The
+  bureau's working figure (the performance tables, the unit and project pages).
+- ``whole``: whole 万元, as the disclosure tables print them (the bureau overview reproduces 表3).
+- ``yuan``: 元 with two places, thousands separated: what the preparer typed (forms, the changes
+  since HQ last saw an item, the history), where a change of a few yuan must stay visible.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 YUAN_PER_WAN = Decimal(10000)
 
@@ -39,6 +50,48 @@ def format_figure(value: Decimal) -> str:
     if value == value.to_integral():
         return f"{value.quantize(Decimal(1)):,}"
     return f"{value:,.2f}"
+
+
+MONEY_STYLES = ("wan", "whole", "yuan")
+
+
+def format_money(
+    amount_yuan: Decimal | str | None,
+    style: str = "wan",
+    *,
+    unit: bool = False,
+    blank_zero: bool = False,
+    signed: bool = False,
+) -> str:
+    """An amount in yuan as a page shows it (see the module's docstring for the styles);
+    ``unit`` appends 万元 or 元 ("451.22 万元"), ``blank_zero`` leaves a zero empty as the
+    published tables do, ``signed`` writes a difference with its sign (+50,000.00, −20,000.00,
+    0.00). ``None`` is empty."""
+    if style not in MONEY_STYLES:
+        raise ValueError(f"unknown money style {style!r}")
+    if amount_yuan is None or amount_yuan == "":
+        return ""
+    amount = Decimal(amount_yuan)
+    if signed:
+        sign = "+" if amount > 0 else "−" if amount < 0 else ""
+        text = format_money(abs(amount), style, unit=unit, blank_zero=blank_zero)
+        return sign + text if text else text
+    if style == "yuan":
+        text = format_yuan(amount)
+        if blank_zero and amount == 0:
+            return ""
+        return _("%(amount)s yuan") % {"amount": text} if unit else text
+    text = format_wan(amount, places=0 if style == "whole" else 2, blank_zero=blank_zero)
+    if unit and text:
+        return _("%(amount)s × 10,000 yuan") % {"amount": text}
+    return text
+
+
+def money_label(label: str, style: str = "yuan") -> str:
+    """A field or column label with its unit: 金额 → 金额（元） / 金额（万元）."""
+    if style == "yuan":
+        return _("%(label)s (yuan)") % {"label": label}
+    return _("%(label)s (10,000 yuan)") % {"label": label}
 
 
 # The largest amount a MoneyField holds (16 digits, 2 places): a bigger figure is a typing error.

@@ -25,6 +25,7 @@ from .models import (
     ProjectSubItem,
     UnitBudget,
 )
+from .money import format_money
 from .workflow import machine_of
 
 # --- Editing a unit's drafts (issue #3) ------------------------------------------------------
@@ -84,7 +85,7 @@ def _check_sub_items_sum(project: Project) -> None:
         raise BusinessRuleError(
             "sub_items_sum",
             _("The sub-items add up to %(sub)s yuan, the project to %(amount)s yuan.")
-            % {"sub": f"{total:,.2f}", "amount": f"{project.amount:,.2f}"},
+            % {"sub": format_money(total, "yuan"), "amount": format_money(project.amount, "yuan")},
         )
 
 

@@ -3,6 +3,7 @@ difference between two snapshots (shown to the preparer on resubmission and to t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import PROJECT_FIELDS
 from .models import MoneyField, Project, UnitBudget
-from .money import format_yuan
+from .money import format_money
 
 
 def _value(obj, field: str) -> str:
@@ -22,7 +23,7 @@ def _value(obj, field: str) -> str:
     return str(value)
 
 
-def _shown(model, name: str, value: str) -> str:
+def shown_value(model, name: str, value: str) -> str:
     """A snapshot value as the reader's language shows it: a choice by its label, money in 元."""
     if value == "":
         return ""
@@ -31,10 +32,23 @@ def _shown(model, name: str, value: str) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, MoneyField):
         try:
-            return f"{format_yuan(Decimal(value))} 元"
+            return format_money(Decimal(value), "yuan", unit=True)
         except InvalidOperation:
             return value
     return value
+
+
+# A row of a snapshot is its cells joined by " · "; a cell that is an amount is written as the
+# database holds it (1200000.00) and shown like every other amount (1,200,000.00 元).
+ROW_SEPARATOR = " · "
+_AMOUNT_CELL = re.compile(r"^\d+\.\d{2}$")
+
+
+def _shown_row(row: str) -> str:
+    return ROW_SEPARATOR.join(
+        format_money(cell, "yuan", unit=True) if _AMOUNT_CELL.match(cell) else cell
+        for cell in row.split(ROW_SEPARATOR)
+    )
 
 
 def snapshot(item) -> dict:
@@ -92,13 +106,18 @@ def diff(before: dict, after: dict, model=Project) -> list[Change]:
         new = after.get("fields", {}).get(name, "")
         if old != new:
             label = str(model._meta.get_field(name).verbose_name)
-            changes.append(Change(name, label, _shown(model, name, old), _shown(model, name, new)))
+            changes.append(Change(name, label, shown_value(model, name, old), shown_value(model, name, new)))
     for name, old_rows in before.get("rows", {}).items():
         new_rows = after.get("rows", {}).get(name, [])
         if old_rows != new_rows:
             removed = [r for r in old_rows if r not in new_rows]
             added = [r for r in new_rows if r not in old_rows]
             changes.append(
-                Change(name, str(ROW_LABELS.get(name, name)), "\n".join(removed), "\n".join(added))
+                Change(
+                    name,
+                    str(ROW_LABELS.get(name, name)),
+                    "\n".join(_shown_row(r) for r in removed),
+                    "\n".join(_shown_row(r) for r in added),
+                )
             )
     return changes

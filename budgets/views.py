@@ -5,17 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets import checks
 from core import policy
 from core.errors import BusinessRuleError
+from core.next_step import next_step
 from core.policy import can_view_bureau, membership_of, visible_units
 
 from . import history as workflow
 from . import services
 from .adjustments import initial_amount
 from .consistency import check_cycle
+from .deadlines import owed_deadline, unit_deadlines
 from .forms import (
     BasicLineFormSet,
     ProcurementLineFormSet,
@@ -77,6 +80,7 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
         budget = unit_budget_detail(year=year, unit=unit)
     except UnitBudget.DoesNotExist as exc:
         raise Http404 from exc
+    deadlines = unit_deadlines(unit=unit, cycle=cycle, today=timezone.localdate())
     return render(
         request,
         "budgets/unit.html",
@@ -97,15 +101,37 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
                 "decided_by",
             ),
             "can_request_line_adjustment": policy.can_request_adjustment(request.user, budget),
-            **_workflow_context(request.user, budget),
+            "deadlines": deadlines,
+            **_workflow_context(request.user, budget, deadlines=deadlines),
         },
     )
 
 
-def _workflow_context(user, item) -> dict:
+def _workflow_context(user, item, *, deadlines=None) -> dict:
     problems = checks.problems_for(item)
+    machine = machine_of(item)
+    budget = getattr(item, "budget", item)
+
+    def deadline():
+        return owed_deadline(
+            kind=machine.deadline_kind,
+            unit=budget.unit,
+            cycle=budget.cycle,
+            today=timezone.localdate(),
+            among=deadlines,
+        )
+
     return {
-        "transitions": machine_of(item).allowed(user, item),
+        "next_step": next_step(
+            user,
+            item,
+            machine=machine,
+            problems=problems,
+            deadline=deadline,
+            waiting_hint=not_editable_message(item) if policy.can_request_adjustment(user, item) else "",
+            where=_("Before submitting"),
+        ),
+        "transitions": machine.allowed(user, item),
         "problems": problems,
         "blocking_problems": checks.blocking(problems),
         "can_edit": policy.can_change(user, item),

@@ -35,7 +35,7 @@ from core.workflow import Machine, Step, Transition, table
 
 from . import checks
 from .amounts import adjusted_total_amount, amount_or_error, sub_item_amounts
-from .models import Project, UnitBudget
+from .models import DeadlineKind, Project, UnitBudget
 from .snapshots import snapshot
 from .states import EDITABLE_STATES, NEXT_ACTORS, State
 
@@ -151,6 +151,7 @@ PROJECT_REQUEST = Machine(
     link=_project_link,
     describe=lambda p: f"{p.budget.cycle.year} {p.budget.unit} · {p.name}",
     after=(comments_record,),
+    deadline_kind=DeadlineKind.PREPARATION,
 )
 UNIT_SUBMISSION = Machine(
     name="unit_submission",
@@ -162,6 +163,7 @@ UNIT_SUBMISSION = Machine(
     link=_budget_link,
     describe=lambda b: f"{b.cycle.year} {b.unit}",
     after=(comments_record,),
+    deadline_kind=DeadlineKind.PREPARATION,
 )
 
 

@@ -1,4 +1,4 @@
-from .policy import can_use_admin, can_view_bureau, membership_of, role_of
+from .policy import can_manage_reminders, can_use_admin, can_view_bureau, membership_of, role_of
 
 
 def membership(request):
@@ -8,6 +8,7 @@ def membership(request):
         "user_role": role_of(user),
         "can_view_bureau": can_view_bureau(user),
         "can_use_admin": can_use_admin(user),
+        "can_manage_reminders": can_manage_reminders(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count()
         if user.is_authenticated
         else 0,

@@ -295,3 +295,13 @@ def can_use_admin(user: AnyUser) -> bool:
     """The Django admin: active staff of a bureau-wide role (HQ reviewer, approver, auditor,
     administrator). A branch user is refused even if someone ticked is_staff."""
     return bool(user.is_active and user.is_staff and is_bureau_wide(user))
+
+
+# --- Deadline reminders -----------------------------------------------------------------------
+
+
+def can_manage_reminders(user: AnyUser) -> bool:
+    """Set when and how the deadline reminders go out (days before, daily when overdue,
+    escalation): the HQ approver, who keeps the cycle's calendar, and the administrator, who
+    keeps the reminder schedule (DOMAIN §10). The settings page and the admin both ask this."""
+    return role_of(user) in {Role.HQ_APPROVER, Role.ADMINISTRATOR}

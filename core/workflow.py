@@ -82,6 +82,9 @@ class Machine:
     # What the emails call the object.
     describe: Callable[[Any], str] = str
     after: tuple[Callable[[Step, Event], None], ...] = ()
+    # The cycle deadline (a ``budgets.DeadlineKind`` value) by which the unit must move it on;
+    # the "what to do next" sentence (``core.next_step``) names it while the unit still owes it.
+    deadline_kind: str = ""
 
     def allowed(self, user, obj) -> list[Transition]:
         """The transitions ``user`` may take on ``obj`` in its present state."""

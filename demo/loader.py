@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from budgets.models import (
     ZERO,
     BasicExpenditureLine,
     BudgetCycle,
     CatalogueVersion,
+    CycleDeadline,
     CycleState,
+    DeadlineKind,
     DisclosureFormat,
     FunctionalCode,
     FundingSource,
@@ -76,6 +80,26 @@ FUNDING_BY_PROJECT_TYPE = {
     ProjectType.INVESTMENT: "investment",
 }
 BASIC_FUNDING = "general_operating"
+
+# The live part of the demo's calendar, in days from the day it is loaded (issue #10): the 2021
+# budget is being prepared (the units' submissions are due this week, HQ's review and the
+# publication follow, then 2021's own monitoring and self-evaluation), while the published 2020
+# budget is in execution (its August monitoring has just become overdue, its self-evaluation is
+# ahead). 2020's "data as of" stays 31 July (it says which months the monitoring describes) and
+# its preparation, review and publication stay on their historical dates, like every published
+# figure: only these dates move.
+LIVE_CALENDAR: dict[tuple[int, str], int] = {
+    (DEMO_YEAR + 1, DeadlineKind.PREPARATION): 3,
+    (DEMO_YEAR + 1, DeadlineKind.REVIEW): 24,
+    (DEMO_YEAR + 1, DeadlineKind.PUBLICATION): 45,
+    (DEMO_YEAR + 1, DeadlineKind.MONITORING_DATA_AS_OF): 228,
+    (DEMO_YEAR + 1, DeadlineKind.MONITORING_OPEN): 229,
+    (DEMO_YEAR + 1, DeadlineKind.MONITORING_DUE): 259,
+    (DEMO_YEAR + 1, DeadlineKind.SELF_EVALUATION_DUE): 471,
+    (DEMO_YEAR, DeadlineKind.MONITORING_OPEN): -32,
+    (DEMO_YEAR, DeadlineKind.MONITORING_DUE): -2,
+    (DEMO_YEAR, DeadlineKind.SELF_EVALUATION_DUE): 118,
+}
 
 # (username, display name, unit code, role)
 DEMO_USERS = [
@@ -151,8 +175,9 @@ def _save(result: DemoLoadResult, model: type, lookup: dict, defaults: dict):
 
 
 class _Loader:
-    def __init__(self, result: DemoLoadResult) -> None:
+    def __init__(self, result: DemoLoadResult, today: date) -> None:
         self.result = result
+        self.today = today
         self.units: dict[str, Unit] = {}
         self.budgets: dict[str, UnitBudget] = {}
         self.cycle: BudgetCycle
@@ -452,6 +477,15 @@ class _Loader:
         for unit in self.units.values():
             _save(self.result, UnitBudget, {"cycle": cycle, "unit": unit}, {})
 
+    def live_calendar(self) -> None:
+        for (year, kind), days in LIVE_CALENDAR.items():
+            _save(
+                self.result,
+                CycleDeadline,
+                {"cycle": BudgetCycle.objects.get(year=year), "kind": kind},
+                {"due_date": self.today + timedelta(days=days)},
+            )
+
     # -- people ------------------------------------------------------------------------------
 
     def users(self) -> None:
@@ -488,11 +522,12 @@ def _spread(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
 
 
 @transaction.atomic
-def demo_load() -> DemoLoadResult:
-    """Load (or refresh) the 2020 demo budget, its published figures and the demo users."""
+def demo_load(*, today: date | None = None) -> DemoLoadResult:
+    """Load (or refresh) the 2020 demo budget, its published figures and the demo users; the
+    live deadlines are set relative to ``today`` (the local date by default)."""
     call_command("loaddata", "classification_codes", "procurement_catalogue_2022", verbosity=0)
     result = DemoLoadResult()
-    loader = _Loader(result)
+    loader = _Loader(result, today or timezone.localdate())
     loader.units_and_cycle()
     loader.income_expenditure_table("table01.json", "表1")
     loader.income_expenditure_table("table06.json", "表6")
@@ -503,6 +538,7 @@ def demo_load() -> DemoLoadResult:
     loader.three_public()
     loader.users()
     loader.next_cycle()
+    loader.live_calendar()
     performance_demo_load(cycle=loader.cycle, result=result)
     return result
 

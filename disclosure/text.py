@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from budgets.models import ZERO, BudgetCycle, StaffingFact
-from budgets.money import format_wan, to_wan
+from budgets.money import format_money, to_wan
 
 from .workbook.common import in_general_budget
 from .workbook.data import CycleData, cycle_data, total
@@ -29,7 +29,7 @@ GLOSSARY = [
 
 
 def wan(amount: Decimal) -> str:
-    return f"{format_wan(amount)}万元"
+    return f"{format_money(amount, 'whole')}万元"
 
 
 def change_phrase(this: Decimal, last: Decimal | None, reason: str = "") -> str:
@@ -41,7 +41,7 @@ def change_phrase(this: Decimal, last: Decimal | None, reason: str = "") -> str:
         text = "与上年持平"
     else:
         verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
-        text = f"比上年{verb}{format_wan(abs(diff))}万元"
+        text = f"比上年{verb}{format_money(abs(diff), 'whole')}万元"
         if last:
             percent = (abs(diff) / last * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
             text += f"，{trend}{percent}%"

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from budgets.money import format_wan
+from budgets.money import format_money
 
 from . import rubric
 from .models import DepartmentEvaluation
@@ -39,7 +39,7 @@ def figure_text(figure: rubric.Figure, value: Any) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return f"{amount:,.2f} {_('yuan')}（{format_wan(amount, 2)} {_('10k yuan')}）"
+        return f"{format_money(amount, 'yuan', unit=True)}（{format_money(amount, unit=True)}）"
     return f"{value} {figure.unit}".strip()
 
 

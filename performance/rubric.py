@@ -55,7 +55,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from budgets.money import parse_amount
+from budgets.money import format_money, parse_amount
 from core.errors import BusinessRuleError
 
 from .scoring import grade_of
@@ -723,7 +723,7 @@ def _pct(value: Decimal) -> str:
 
 
 def _yuan(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    return format_money(value, "yuan")
 
 
 def _need(facts: Facts, *keys: str, deductions: tuple[str, ...] = ()) -> list[Any]:

@@ -13,15 +13,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budgets.deadlines import owed_deadline
 from budgets.models import BudgetCycle, Project
 from budgets.money import to_wan
 from core import policy
 from core.errors import BusinessRuleError
 from core.models import EventType, Unit
+from core.next_step import next_step, start_step
 
 from . import exports, rubric, selectors, services
 from .forms import (
@@ -361,6 +364,29 @@ def department_targets(request: HttpRequest, year: int, unit_code: str) -> HttpR
 # --- The August checkpoint -----------------------------------------------------------------
 
 
+def _report_next_step(
+    request: HttpRequest, item, *, machine, problems, can_edit: bool, unit: Unit, cycle, where: str = ""
+):
+    """The page's "what to do next" (``core.next_step``): the report's machine, its problems as
+    the submit guard sees them, the unit's edit rule and the deadline it still owes."""
+    return next_step(
+        request.user,
+        item,
+        machine=machine,
+        problems=problems,
+        can_edit=can_edit,
+        deadline=lambda: owed_deadline(
+            kind=machine.deadline_kind, unit=unit, cycle=cycle, today=timezone.localdate()
+        ),
+        where=where,
+    )
+
+
+def _start_step(can_start: bool, action: str, *, machine, unit: Unit, cycle):
+    deadline = owed_deadline(kind=machine.deadline_kind, unit=unit, cycle=cycle, today=timezone.localdate())
+    return start_step(can_start=can_start, action=action, deadline=deadline)
+
+
 @login_required
 def project_monitoring(request: HttpRequest, year: int, unit_code: str, pk: int) -> HttpResponse:
     project = _project(request, year, unit_code, pk)
@@ -380,7 +406,22 @@ def project_monitoring(request: HttpRequest, year: int, unit_code: str, pk: int)
         return render(
             request,
             "performance/monitoring.html",
-            {"cycle": cycle, "unit": unit, "project": project, "round": round_, "can_edit": can_edit},
+            {
+                "cycle": cycle,
+                "unit": unit,
+                "project": project,
+                "round": round_,
+                "can_edit": can_edit,
+                "next_step": _start_step(
+                    can_edit,
+                    _("Start the monitoring form"),
+                    machine=services.MONITORING,
+                    unit=unit,
+                    cycle=cycle,
+                )
+                if round_
+                else None,
+            },
         )
     monitoring = selectors.monitoring_get(monitoring.pk, units=policy.visible_units(request.user))
     editable = can_edit and monitoring.state in EDITABLE_STATES
@@ -441,6 +482,15 @@ def project_monitoring(request: HttpRequest, year: int, unit_code: str, pk: int)
             "can_review": policy.can_review_performance(request.user)
             and monitoring.state == ReportState.SUBMITTED,
             "can_decide_changes": policy.can_approve_target_change(request.user),
+            "next_step": _report_next_step(
+                request,
+                monitoring,
+                machine=services.MONITORING,
+                problems=lambda: services.monitoring_problems(monitoring),
+                can_edit=can_edit,
+                unit=unit,
+                cycle=cycle,
+            ),
             "review_form": ReviewForm(),
             "events": selectors.events_of(monitoring),
             "changes": TargetChange.objects.filter(indicator__project=project).select_related(
@@ -593,7 +643,19 @@ def project_evaluation(request: HttpRequest, year: int, unit_code: str, pk: int)
         return render(
             request,
             "performance/evaluation.html",
-            {"cycle": cycle, "unit": unit, "project": project, "can_edit": can_edit},
+            {
+                "cycle": cycle,
+                "unit": unit,
+                "project": project,
+                "can_edit": can_edit,
+                "next_step": _start_step(
+                    can_edit,
+                    _("Start the self-evaluation"),
+                    machine=services.PROJECT_EVALUATION,
+                    unit=unit,
+                    cycle=cycle,
+                ),
+            },
         )
     evaluation = selectors.evaluation_get(evaluation.pk, units=policy.visible_units(request.user))
     editable = can_edit and evaluation.state in EDITABLE_STATES
@@ -643,6 +705,15 @@ def project_evaluation(request: HttpRequest, year: int, unit_code: str, pk: int)
             "can_submit": policy.can_submit_unit_performance(request.user, unit) and editable,
             "can_review": policy.can_review_performance(request.user)
             and evaluation.state == ReportState.SUBMITTED,
+            "next_step": _report_next_step(
+                request,
+                evaluation,
+                machine=services.PROJECT_EVALUATION,
+                problems=lambda: services.evaluation_problems(evaluation),
+                can_edit=can_edit,
+                unit=unit,
+                cycle=cycle,
+            ),
             "review_form": ReviewForm(),
             "events": selectors.events_of(evaluation),
         },
@@ -710,30 +781,6 @@ def _figure_row(key: str, item, figures: dict, form, entered_at: dict[str, str])
         "source_field": form[f"{key}__source"] if form and first else None,
         "entered_at": None if first else entered_at[key],
     }
-
-
-def _next_step(
-    evaluation, score: rubric.DepartmentScore, *, editable: bool, can_submit: bool, can_review: bool
-):
-    """What the person looking at the page should do now, in one sentence."""
-    state = evaluation.state
-    if state == ReportState.SUBMITTED:
-        if can_review:
-            return _("Check the figures and reasons, then approve it or return it with a comment below.")
-        return _("Submitted: HQ is reviewing it. Nothing to do until HQ approves or returns it.")
-    if state == ReportState.APPROVED:
-        return _("Approved by HQ. Print the report or download the table for the file.")
-    if not editable:
-        return _("The unit fills this in; nothing for you to do yet.")
-    todo = len(score.missing) + len(score.errors)
-    if todo:
-        return _(
-            "%(n)s inputs are still missing or wrong (marked in red). Fill them in with their source "
-            "or reason, then press “Save and score”."
-        ) % {"n": todo}
-    if can_submit:
-        return _("Every item is scored. Check the total, then press “Submit to HQ”.")
-    return _("Every item is scored. Ask the unit head to check it and submit it to HQ.")
 
 
 def _scope_candidates(request: HttpRequest, unit: Unit) -> list[Unit]:
@@ -845,8 +892,15 @@ def department_evaluation(request: HttpRequest, year: int, unit_code: str) -> Ht
             "editable": editable,
             "can_submit": can_submit,
             "can_review": can_review,
-            "next_step": _next_step(
-                evaluation, score, editable=editable, can_submit=can_submit, can_review=can_review
+            "next_step": _report_next_step(
+                request,
+                evaluation,
+                machine=services.DEPARTMENT_EVALUATION,
+                problems=[{"message": key} for key in [*score.missing, *score.errors]],
+                can_edit=can_edit,
+                unit=unit,
+                cycle=cycle,
+                where=_("the rubric, marked in red"),
             ),
             "review_form": ReviewForm(),
             "events": selectors.events_of(evaluation),

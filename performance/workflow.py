@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budgets.models import DeadlineKind
 from core.errors import BusinessRuleError
 from core.models import EventType
 from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
@@ -65,7 +66,9 @@ def _complete(problems_of: Callable, code: str, message, error=None) -> Callable
     return guard
 
 
-def report_machine(*, name: str, model, link: Callable, describe: Callable, guard: Callable) -> Machine:
+def report_machine(
+    *, name: str, model, link: Callable, describe: Callable, guard: Callable, deadline_kind: str
+) -> Machine:
     return Machine(
         name=name,
         model=model,
@@ -103,6 +106,7 @@ def report_machine(*, name: str, model, link: Callable, describe: Callable, guar
         next_actors=REPORT_NEXT_ACTORS,
         link=link,
         describe=describe,
+        deadline_kind=deadline_kind,
     )
 
 
@@ -118,6 +122,7 @@ def monitoring_machine(problems_of) -> Machine:
         link=lambda m: reverse("performance:project_monitoring", args=_project_args(m)),
         describe=lambda m: f"{_('Mid-year monitoring')} · {m.project.budget.unit} · {m.project}",
         guard=_complete(problems_of, "monitoring_incomplete", gettext_lazy("The monitoring form cannot be submitted yet.")),
+        deadline_kind=DeadlineKind.MONITORING_DUE,
     )  # fmt: skip
 
 
@@ -128,6 +133,7 @@ def project_evaluation_machine(problems_of) -> Machine:
         link=lambda e: reverse("performance:project_evaluation", args=_project_args(e)),
         describe=lambda e: f"{_('Self-evaluation')} · {e.project.budget.unit} · {e.project}",
         guard=_complete(problems_of, "evaluation_incomplete", gettext_lazy("The self-evaluation cannot be submitted yet.")),
+        deadline_kind=DeadlineKind.SELF_EVALUATION_DUE,
     )  # fmt: skip
 
 
@@ -138,6 +144,7 @@ def department_evaluation_machine(problems_of, error) -> Machine:
         link=lambda e: reverse("performance:department_evaluation", args=[e.cycle.year, e.unit.code]),
         describe=lambda e: f"{_('Department self-evaluation')} · {e.unit}",
         guard=_complete(problems_of, "rubric", "", error=error),
+        deadline_kind=DeadlineKind.SELF_EVALUATION_DUE,
     )
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.policy import visible_units
+from core.policy import can_manage_reminders, visible_units
 
 from .models import ReminderLog, ReminderPolicy
 
@@ -10,6 +10,16 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
     list_display = ["kind", "enabled", "days_before", "overdue_daily", "stop_after_days",
                     "escalate_to_head_after", "escalate_to_hq_after"]  # fmt: skip
     list_editable = ["enabled", "days_before", "overdue_daily"]
+
+    # Who may change the policies is core.policy's rule, as on the HQ settings page.
+    def has_change_permission(self, request, obj=None):
+        return can_manage_reminders(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_reminders(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

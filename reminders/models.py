@@ -10,6 +10,7 @@ that dies after it has already handed the message to the server.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,32 @@ class ReminderPolicy(models.Model):
     @property
     def offsets(self) -> list[int]:
         return sorted({int(part) for part in self.days_before.split(",") if part.strip()}, reverse=True)
+
+    MAX_DAYS_BEFORE = 90
+
+    def clean(self) -> None:
+        """What makes a policy sensible, for the settings page and the admin alike."""
+        errors = {}
+        try:
+            offsets = self.offsets
+        except ValueError:
+            offsets = []  # the field's own validator reports the format
+        if any(days > self.MAX_DAYS_BEFORE for days in offsets):
+            errors["days_before"] = _("At most %(days)s days before the deadline.") % {
+                "days": self.MAX_DAYS_BEFORE
+            }
+        head, hq = self.escalate_to_head_after, self.escalate_to_hq_after
+        if head is not None and hq is not None and hq < head:
+            errors["escalate_to_hq_after"] = _(
+                "HQ hears of it after the unit head, not before: at least %(days)s days."
+            ) % {"days": head}
+        for name, days in (("escalate_to_head_after", head), ("escalate_to_hq_after", hq)):
+            if days is not None and days > self.stop_after_days and name not in errors:
+                errors[name] = _("Reminders stop %(stop)s days after the deadline: escalate before that.") % {
+                    "stop": self.stop_after_days
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReminderLog(models.Model):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from budgets.models import CycleDeadline, DeadlineKind
 from budgets.states import AT_HQ, AT_THE_UNIT, State
@@ -52,12 +52,29 @@ def _items_in(cycle, states) -> Q:
     )
 
 
+def _preparing(deadline: CycleDeadline) -> QuerySet[Unit]:
+    return Unit.objects.filter(_items_in(deadline.cycle, AT_THE_UNIT), is_active=True).distinct()
+
+
+def _of_cycle(deadline: CycleDeadline) -> QuerySet[Unit]:
+    return Unit.objects.filter(budgets__cycle=deadline.cycle, is_active=True)
+
+
+# The deadlines a unit's own staff owe, and which units still owe each: the reminders and the
+# unit's page (``unit_deadlines``) read this one table.
+UNITS_OWING: dict[str, Callable[[CycleDeadline], QuerySet[Unit]]] = {
+    DeadlineKind.PREPARATION: _preparing,
+    DeadlineKind.MONITORING_DUE: _of_cycle,
+    DeadlineKind.SELF_EVALUATION_DUE: _of_cycle,
+}
+
+
 def units_still_preparing(deadline: CycleDeadline) -> dict[Unit, list]:
-    return unit_staff(Unit.objects.filter(_items_in(deadline.cycle, AT_THE_UNIT), is_active=True).distinct())
+    return unit_staff(UNITS_OWING[DeadlineKind.PREPARATION](deadline))
 
 
 def units_of_cycle(deadline: CycleDeadline) -> dict[Unit, list]:
-    return unit_staff(Unit.objects.filter(budgets__cycle=deadline.cycle, is_active=True))
+    return unit_staff(_of_cycle(deadline))
 
 
 def hq_while_items_wait(deadline: CycleDeadline) -> dict[Unit, list]:
@@ -89,6 +106,13 @@ OWING: dict[str, Owing] = {
 
 def owing(deadline: CycleDeadline) -> dict[Unit, list]:
     return OWING[deadline.kind](deadline)
+
+
+def unit_owes(deadline: CycleDeadline, unit: Unit) -> bool:
+    """Whether ``unit``'s own staff still owe ``deadline`` (HQ's review and publication are owed
+    by HQ's deciders, not by a unit)."""
+    units = UNITS_OWING.get(deadline.kind)
+    return units is not None and units(deadline).filter(pk=unit.pk).exists()
 
 
 def escalation_recipients(level: str, unit: Unit) -> list:

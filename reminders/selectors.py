@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 
 from core.policy import membership_of, visible_units
 
-from .models import ReminderLog
+from .models import ReminderLog, ReminderPolicy
+from .owing import OWING, nobody
 
 
 def reminder_log(
@@ -30,3 +31,9 @@ def reminders_of(user) -> QuerySet[ReminderLog]:
 def digest_preference(user) -> bool:
     membership = membership_of(user)
     return bool(membership and membership.daily_digest)
+
+
+def editable_policies() -> QuerySet[ReminderPolicy]:
+    """The policies of the deadlines someone owes (the informational dates remind nobody)."""
+    kinds = [kind for kind, rule in OWING.items() if rule is not nobody]
+    return ReminderPolicy.objects.filter(kind__in=kinds).order_by("id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +13,18 @@ from django.utils import timezone
 from budgets.models import CycleDeadline, CycleState
 from core.mail import queue, render, site_url
 from core.models import MessageKind
+from core.policy import can_manage_reminders
 
 from .models import ReminderLog, ReminderPolicy
 from .owing import escalation_recipients, owing
+
+
+@transaction.atomic
+def reminder_policies_save(*, actor, formset) -> list[ReminderPolicy]:
+    """Save the reminder settings an HQ user edited (a valid formset of ``ReminderPolicyForm``)."""
+    if not can_manage_reminders(actor):
+        raise PermissionDenied
+    return formset.save()
 
 
 def policy_for(kind: str) -> ReminderPolicy:

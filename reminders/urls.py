@@ -7,4 +7,5 @@ app_name = "reminders"
 urlpatterns = [
     path("mine/", views.my_reminders, name="mine"),
     path("log/", views.reminder_log, name="log"),
+    path("settings/", views.reminder_settings, name="settings"),
 ]

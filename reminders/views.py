@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from budgets.models import DeadlineKind
-from core.policy import visible_units
+from core.policy import can_manage_reminders, visible_units
 from core.services import digest_preference_set
 
 from . import selectors
+from .forms import ReminderPolicyFormSet
 from .selectors import digest_preference, reminders_of
+from .services import reminder_policies_save
 
 
 @login_required
@@ -57,3 +60,17 @@ def reminder_log_for(request: HttpRequest, year: str):
         unit_code=request.GET.get("unit", ""),
         kind=request.GET.get("kind", ""),
     )
+
+
+@login_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    if not can_manage_reminders(request.user):
+        raise PermissionDenied
+    formset = ReminderPolicyFormSet(
+        request.POST or None, queryset=selectors.editable_policies(), prefix="policy"
+    )
+    if request.method == "POST" and formset.is_valid():
+        reminder_policies_save(actor=request.user, formset=formset)
+        messages.success(request, _("The reminder settings are saved."))
+        return redirect("reminders:settings")
+    return render(request, "reminders/settings.html", {"formset": formset})

@@ -3,7 +3,6 @@ from django import template
 from approvals.workflow import ADJUSTMENT
 from budgets.history import comment_target_label
 from budgets.models import basic_line_label
-from budgets.money import format_wan, format_yuan
 from budgets.states import State
 from core.models import EventType
 from core.roles import Role
@@ -43,17 +42,6 @@ def action_label(action: str) -> str:
 def item_state(value: str) -> str:
     """A request's or a submission's state as its reader knows it."""
     return State(value).label if value in State.values else (value or "—")
-
-
-@register.filter
-def signed_yuan(amount) -> str:
-    """A difference in 元 with its sign: +50,000.00, −20,000.00, 0.00."""
-    return ("+" if amount > 0 else "−" if amount < 0 else "") + format_yuan(abs(amount))
-
-
-@register.filter
-def signed_wan2(amount) -> str:
-    return ("+" if amount > 0 else "−" if amount < 0 else "") + format_wan(abs(amount), places=2)
 
 
 @register.filter

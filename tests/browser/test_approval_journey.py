@@ -145,7 +145,7 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     # An itemised project's cut names each sub-item's new amount (they add up to the new amount).
     act(reviewer, "cut", fiscal_amount="500000.00", first_sub_item="300000.00", reason="印刷费按定额压减")
     assert "500,000.00" in reviewer.locator("[data-field=amount]").inner_text()
-    assert "30.00" in reviewer.get_by_test_id("sub-items").inner_text()  # 万元
+    assert "300,000.00" in reviewer.get_by_test_id("sub-items").inner_text()  # 元
     act(reviewer, "recommend")
     snap(reviewer, "07-cut-and-recommended")
 
@@ -200,5 +200,5 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     adjustments = approver.get_by_test_id("adjustments")
     expect(adjustments).to_contain_text("500,000.00 元 → 调整后 550,000.00 元")
     expect(approver.locator("[data-field=amount]")).to_contain_text("550,000.00")
-    expect(approver.get_by_test_id("sub-items")).to_contain_text("35.00")  # 万元: the sub-items follow
+    expect(approver.get_by_test_id("sub-items")).to_contain_text("350,000.00")  # 元: the sub-items follow
     snap(approver, "13-adjustment-approved")

@@ -25,7 +25,7 @@ def test_hq_reviewer_reads_the_bureau_budget_down_to_a_project(live_server, demo
 
     table.get_by_role("link", name="深圳市社会保险基金管理局龙华分局").click()
     page.wait_for_url("**/budgets/2020/longhua/")
-    assert page.locator("[data-field=total]").inner_text() == "3,174"
+    assert page.locator("[data-field=total]").inner_text() == "3,173.73"
     shot("02-unit-budget")
 
     page.get_by_test_id("projects").get_by_role("link", name="社保综合管理").click()
@@ -43,7 +43,7 @@ def test_branch_preparer_sees_only_their_own_unit(live_server, demo, page, shot)
     log_in(page, live_server.url, "baoan_preparer")
     page.wait_for_url("**/budgets/2021/baoan/")
     page.goto(f"{live_server.url}/budgets/2020/baoan/")
-    assert page.locator("[data-field=total]").inner_text() == "7,656"
+    assert page.locator("[data-field=total]").inner_text() == "7,656.27"
     assert page.get_by_test_id("current-user").inner_text().startswith("宝安分局经办人")
     shot("01-own-unit")
 

@@ -32,9 +32,12 @@ def test_one_change_is_one_change_in_either_language(project):
     project.use_of_funds = FundUse.EQUIPMENT
     project.fiscal_amount = Decimal("1200000.00")
     project.total_amount = Decimal("1200000.00")
-    for language, label in (("zh-hans", "设备购置及维护"), ("en", "Equipment purchase and maintenance")):
+    for language, label, amount in (
+        ("zh-hans", "设备购置及维护", "1,200,000.00 元"),
+        ("en", "Equipment purchase and maintenance", "1,200,000.00 yuan"),
+    ):
         with translation.override(language):
             changes = {c.name: c for c in diff(seen_by_hq, snapshot(project))}
             assert set(changes) == {"use_of_funds", "fiscal_amount", "total_amount"}
             assert changes["use_of_funds"].after == label
-            assert changes["fiscal_amount"].after == "1,200,000.00 元"
+            assert changes["fiscal_amount"].after == amount

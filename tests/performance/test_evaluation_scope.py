@@ -148,7 +148,8 @@ def test_the_page_labels_inputs_with_units_and_marks_errors_next_to_the_field(de
     assert client.post(url, good).status_code == 302
     page = client.get(url).content.decode()
     assert 'data-field="total">82.56<' in page
-    assert "各项均已评分" in page  # the next step: the head submits
+    # The next step, by the evaluation's machine: every item is scored, only the head submits.
+    assert "核对无误后，请本单位负责人点“报送市局”" in page
 
 
 def test_the_xlsx_names_the_scope(demo, client):

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_is_loaded, demo_load
+from reminders.services import reminders_scan
 
 
 class Command(BaseCommand):
@@ -23,6 +25,13 @@ class Command(BaseCommand):
         if if_empty and demo_is_loaded():
             self.stdout.write("Demo data already present; nothing loaded.")
             return
-        result = demo_load()
+        today = timezone.localdate()
+        result = demo_load(today=today)
         self.stdout.write(self.style.SUCCESS(f"Demo budget 2020 loaded: {result.summary()}."))
         self.stdout.write(f"Demo users ({len(DEMO_USERS)}), password '{DEMO_PASSWORD}' for all.")
+        # The deadlines are set relative to today: what the daily scan would find now is
+        # recorded and queued at once, so the reminders are there on the first visit.
+        scan = reminders_scan(today=today)
+        self.stdout.write(
+            f"Deadline reminders due today: {scan['recorded']} recorded, {scan['composed']} emails queued."
+        )
