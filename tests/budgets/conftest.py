@@ -9,3 +9,9 @@ def staff_preparer(demo):
     preparer.is_staff = preparer.is_superuser = True
     preparer.save()
     return preparer
+
+
+@pytest.fixture
+def superuser(demo):
+    """The demo's administrator: a superuser of a bureau-wide role, so the admin lets it in."""
+    return get_user_model().objects.get(username="admin")

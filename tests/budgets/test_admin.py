@@ -58,14 +58,6 @@ def test_history_cannot_be_reverted_from_the_admin(demo, client):
 # --- The admin is only another way in: the policy's rule, the workflow's fields read-only ------
 
 
-@pytest.fixture
-def superuser(demo):
-    """The demo's administrator: a superuser of a bureau-wide role, so the admin lets it in."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username="admin")
-
-
 def test_a_branch_user_with_every_permission_is_kept_out_of_the_admin_and_writes_nothing(
     staff_preparer, client
 ):
