@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit
@@ -25,7 +28,11 @@ from .models import (
     BudgetCycle,
     ProcurementLine,
     Project,
+    ProjectFunctionalPart,
+    ProjectSubItem,
     PublishedFigure,
+    ThreePublicExpense,
+    UnitBudget,
 )
 from .money import YUAN_PER_WAN, format_figure
 
@@ -552,13 +559,105 @@ class Checker:
 # projects …) register here, so that the bureau page and the workbook's check sheet report the
 # same findings from one list.
 _CYCLE_CHECKS: list = []
+_STAMPS: list = []
 
 
-def register_cycle_check(check) -> None:
-    """``check(cycle) -> list[Finding]``, run by :func:`check_cycle` after the checks here."""
+def register_cycle_check(check, *, stamp=None) -> None:
+    """``check(cycle) -> list[Finding]``, run by :func:`check_cycle` after the checks here;
+    ``stamp() -> {name: expression}`` adds to :func:`data_stamp` what that check reads."""
     if check not in _CYCLE_CHECKS:
         _CYCLE_CHECKS.append(check)
+    if stamp is not None and stamp not in _STAMPS:
+        _STAMPS.append(stamp)
+
+
+def _checks(cycle: BudgetCycle) -> list[Finding]:
+    return Checker(cycle).run() + [finding for check in _CYCLE_CHECKS for finding in check(cycle)]
+
+
+# --- The findings of a settled cycle, kept ---------------------------------------------------
+#
+# Once a cycle is approved its figures change only through adjustments, yet the bureau page and
+# every workbook export ran the whole check again. For a settled cycle the findings are kept in
+# the cache beside a *stamp* of the data they were computed from, read in one query: per table,
+# in the cycle, the number of rows, the highest id and the sums of the amounts, and the newest
+# history entry of every budget model. Any save, delete, new row or changed amount changes the
+# stamp and the findings are computed again; the same holds across processes, since the stamp is
+# read from the database on every call. What the stamp cannot see (a unit or a code renamed, a
+# translation changed) is refreshed after CACHE_SECONDS.
+
+SETTLED_STATES = frozenset({"approved", "published", "execution", "closed"})
+CACHE_SECONDS = 600
+
+
+def per_cycle(model, path: str, **aggregates) -> dict:
+    """Subqueries of ``model``'s rows in the cycle (``path`` leads from the model to it)."""
+    rows = model.objects.filter(**{path: OuterRef("pk")}).order_by().values(path)
+    return {
+        f"{model._meta.label_lower}.{name}": Subquery(rows.annotate(value=aggregate).values("value")[:1])
+        for name, aggregate in aggregates.items()
+    }
+
+
+def _latest_history(model) -> Subquery:
+    return Subquery(model.history.model.objects.order_by("-history_id").values("history_id")[:1])
+
+
+def _stamp_parts() -> dict:
+    money = {"n": Count("id"), "last": Max("id")}
+    parts = {
+        **per_cycle(PublishedFigure, "cycle", **money, sum=Sum("amount")),
+        **per_cycle(UnitBudget, "cycle", **money, versions=Sum("version")),
+        **per_cycle(BasicExpenditureLine, "budget__cycle", **money, sum=Sum("amount")),
+        **per_cycle(
+            Project,
+            "budget__cycle",
+            **money,
+            versions=Sum("version"),
+            fiscal=Sum("fiscal_amount"),
+            other=Sum("other_amount"),
+        ),
+        **per_cycle(ProjectSubItem, "project__budget__cycle", **money, sum=Sum("amount")),
+        **per_cycle(ProjectFunctionalPart, "budget__cycle", **money, sum=Sum("amount")),
+        **per_cycle(
+            ProcurementLine,
+            "budget__cycle",
+            **money,
+            sum=Sum("amount"),
+            sme=Sum("sme_amount"),
+            small=Sum("small_micro_amount"),
+        ),
+        **per_cycle(ThreePublicExpense, "budget__cycle", **money),
+    }
+    for model in (UnitBudget, BasicExpenditureLine, Project, ProjectSubItem, ProjectFunctionalPart,
+                  ProcurementLine, ThreePublicExpense):  # fmt: skip
+        parts[f"{model._meta.label_lower}.history"] = _latest_history(model)
+    for stamp in _STAMPS:
+        parts.update(stamp())
+    return parts
+
+
+def data_stamp(cycle: BudgetCycle) -> tuple:
+    """What the findings of ``cycle`` depend on, in one query (see above)."""
+    parts = _stamp_parts()
+    aliases = {f"s{i}": expression for i, expression in enumerate(parts.values())}
+    return (
+        BudgetCycle.objects.filter(pk=cycle.pk)
+        .annotate(**aliases)
+        .values_list("state", "disclosure_format", "procurement_catalogue_id", *aliases)
+        .get()
+    )
 
 
 def check_cycle(cycle: BudgetCycle) -> list[Finding]:
-    return Checker(cycle).run() + [finding for check in _CYCLE_CHECKS for finding in check(cycle)]
+    """Every finding of the cycle; a settled cycle's are kept while its data stays the same."""
+    if cycle.state not in SETTLED_STATES:
+        return _checks(cycle)
+    key = f"budgets.consistency:{cycle.pk}:{get_language()}"
+    stamp = data_stamp(cycle)
+    kept = cache.get(key)
+    if kept is not None and kept[0] == stamp:
+        return list(kept[1])
+    findings = _checks(cycle)
+    cache.set(key, (stamp, findings), CACHE_SECONDS)
+    return findings
