@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.utils import timezone
 
 from budgets.adjustments import budget_amounts
@@ -56,6 +56,55 @@ def pending_adjustments(user) -> QuerySet[AdjustmentRequest]:
                              "requested_by")  # fmt: skip
 
 
+class Waiting:
+    """What waits for a user — projects, unit submissions, adjustments, in that order — as one
+    list a ``Paginator`` can page through: its length is three counts and a page is read with at
+    most three slices, whatever the number of items waiting."""
+
+    def __init__(self, *querysets: QuerySet) -> None:
+        self.querysets = querysets
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [qs.count() for qs in self.querysets]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, index.stop
+        items: list = []
+        offset = 0
+        for qs, n in zip(self.querysets, self.counts(), strict=True):
+            if stop is not None and offset >= stop:
+                break
+            lo, hi = max(start - offset, 0), n if stop is None else min(stop - offset, n)
+            if lo < hi:
+                items += list(qs[lo:hi])
+            offset += n
+        return items
+
+
+def waiting_for(user, *, with_adjustments: bool) -> Waiting:
+    """The inbox's list: each item carries ``waiting_kind`` (project, budget, adjustment)."""
+    querysets = [
+        waiting_projects(user).annotate(waiting_kind=Value("project")).order_by("state_changed_at", "id"),
+        waiting_budgets(user).annotate(waiting_kind=Value("budget")).order_by("state_changed_at", "id"),
+    ]
+    if with_adjustments:
+        querysets.append(
+            pending_adjustments(user)
+            .annotate(waiting_kind=Value("adjustment"))
+            .order_by("requested_at", "id")
+        )
+    return Waiting(*querysets)
+
+
 # --- HQ dashboard ----------------------------------------------------------------------------
 
 
@@ -86,24 +135,29 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
         .only("id", "budget_id", "state", "state_changed_at", "fiscal_amount", "other_amount", "name")
     )
     requested = defaultdict(lambda: ZERO)
-    first_submission = {}  # what the unit first asked HQ for
-    for event in Event.objects.filter(
-        content_type=ContentType.objects.get_for_model(Project),
-        object_id__in=[p.pk for p in projects],
-        type=EventType.SIGN_OFF,
-    ).order_by("created_at", "id"):
-        first_submission.setdefault(event.object_id, event)
+    first_submission: dict[int, tuple] = {}  # what the unit first asked HQ for
+    # Only the two amounts of each sign-off's snapshot, not the events with their whole snapshot.
+    for object_id, fiscal, other in (
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(Project),
+            object_id__in=[p.pk for p in projects],
+            type=EventType.SIGN_OFF,
+        )
+        .order_by("created_at", "id")
+        .values_list(
+            "object_id", "data__snapshot__fields__fiscal_amount", "data__snapshot__fields__other_amount"
+        )
+    ):
+        first_submission.setdefault(object_id, (fiscal, other))
     rows = {b.pk: UnitRow(b.unit, b, Counter()) for b in budgets}
     for project in projects:
         row = rows[project.budget_id]
         row.stage_counts[project.state] += 1
         first = first_submission.get(project.pk)
-        asked = (
-            Decimal(first.data["snapshot"]["fields"]["fiscal_amount"] or 0)
-            + Decimal(first.data["snapshot"]["fields"]["other_amount"] or 0)
-            if first
-            else project.amount
-        )
+        if first and first != (None, None):
+            asked = Decimal(str(first[0] or 0)) + Decimal(str(first[1] or 0))
+        else:
+            asked = project.amount
         requested[project.budget_id] += asked
         if project.state in (State.APPROVED, State.PUBLISHED):
             row.approved += project.amount

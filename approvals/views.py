@@ -4,6 +4,7 @@ cycle. Thin: parse the form, call one service, turn a BusinessRuleError into a m
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from core.workflow import CommentInput
 
 from . import selectors, services
 from .forms import CycleStartForm
+
+INBOX_PAGE = 50  # items per page of the inbox's lists
 
 
 def _project_for(request: HttpRequest, pk: int) -> Project:
@@ -145,16 +148,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("approvals:inbox")
+    waiting = selectors.waiting_for(request.user, with_adjustments=policy.can_decide_adjustment(request.user))
+    notifications = request.user.notifications.select_related("event__actor", "event__unit").order_by(
+        "-created_at", "-id"
+    )
     return render(
         request,
         "approvals/inbox.html",
         {
-            "projects": selectors.waiting_projects(request.user),
-            "budgets": selectors.waiting_budgets(request.user),
-            "adjustments": selectors.pending_adjustments(request.user)
-            if policy.can_decide_adjustment(request.user)
-            else [],
-            "notifications": request.user.notifications.select_related("event__actor", "event__unit")[:50],
+            "waiting": Paginator(waiting, INBOX_PAGE).get_page(request.GET.get("page")),
+            "notifications": Paginator(notifications, INBOX_PAGE).get_page(request.GET.get("notifications")),
         },
     )
 
