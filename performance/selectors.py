@@ -107,7 +107,8 @@ def indicators_of_project(project: Project) -> QuerySet[Indicator]:
     )
 
 
-def target_rows(indicators: list[Indicator]) -> list[TargetRow]:
+def target_rows(indicators: list[Indicator], parsed: list | None = None) -> list[TargetRow]:
+    """``parsed``: the indicators' parsed targets when the caller has them already."""
     return [
         TargetRow(
             i.level1,
@@ -117,7 +118,7 @@ def target_rows(indicators: list[Indicator]) -> list[TargetRow]:
             i.target_source,
             indicator=i.pk,
             position=n,
-            parsed=i.parsed,
+            parsed=parsed[n] if parsed is not None else i.parsed,
         )
         for n, i in enumerate(indicators)
     ]
@@ -354,36 +355,48 @@ class ProjectStatus:
     score: scoring.ProjectScore | None
 
 
+# The columns of the lines a unit's page reads: rows (named tuples), not model instances.
+MONITORING_LINE_COLUMNS = ("monitoring_id", "indicator_id", "actual_value", "progress")
+EVALUATION_LINE_COLUMNS = ("evaluation_id", "indicator_id", "actual_value", "achievement", "band_percent",
+                           "not_applicable", "deviation_reason")  # fmt: skip
+
+
 def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
     """Every project of a unit with its targets, monitoring and evaluation, in a fixed number of
-    queries whatever the number of projects."""
+    queries whatever the number of projects; each target parsed once, the monitoring and
+    evaluation lines read as rows."""
     projects = list(
         projects_of_unit(cycle=cycle, unit=unit).prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id")),
-            Prefetch(
-                "monitoring_reports",
-                queryset=ProjectMonitoring.objects.filter(round__cycle=cycle).prefetch_related("lines"),
-            ),
+            Prefetch("monitoring_reports", queryset=ProjectMonitoring.objects.filter(round__cycle=cycle)),
         )
     )
-    evaluations = {
-        e.project_id: e
-        for e in ProjectEvaluation.objects.filter(project__in=projects).prefetch_related("lines")
-    }
+    evaluations = {e.project_id: e for e in ProjectEvaluation.objects.filter(project__in=projects)}
+    monitoring_lines: dict[int, dict[int, Any]] = defaultdict(dict)
+    for line in IndicatorMonitoring.objects.filter(
+        monitoring__round__cycle=cycle, monitoring__project__in=projects
+    ).values_list(*MONITORING_LINE_COLUMNS, named=True):
+        monitoring_lines[line.monitoring_id][line.indicator_id] = line
+    evaluation_lines: dict[int, dict[int, Any]] = defaultdict(dict)
+    for line in IndicatorEvaluation.objects.filter(evaluation__in=evaluations.values()).values_list(
+        *EVALUATION_LINE_COLUMNS, named=True
+    ):
+        evaluation_lines[line.evaluation_id][line.indicator_id] = line
     calendar = monitoring_calendar(cycle)
     rules = light_rules_for(cycle)
     weights = weights_for(cycle)
     statuses = []
     for project in projects:
         indicators = list(project.indicators.all())
+        parsed = [i.parsed for i in indicators]
         monitoring = next(iter(project.monitoring_reports.all()), None)
         lights: dict[str, int] = defaultdict(int)
         if monitoring is not None:
-            lines = {line.indicator_id: line for line in monitoring.lines.all()}
-            for indicator in indicators:
+            lines = monitoring_lines.get(monitoring.pk, {})
+            for indicator, target in zip(indicators, parsed, strict=True):
                 line = lines.get(indicator.pk)
                 value = light(
-                    indicator.parsed,
+                    target,
                     actual=line.actual_value if line else None,
                     progress=line.progress if line else None,
                     month=calendar.month,
@@ -392,15 +405,20 @@ def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
                 if value:
                     lights[value.value] += 1
         evaluation = evaluations.get(project.pk)
+        score = None
+        if evaluation is not None:
+            score = _project_score(
+                evaluation, indicators, weights, lines=evaluation_lines.get(evaluation.pk, {}), parsed=parsed
+            )
         statuses.append(
             ProjectStatus(
                 project=project,
                 indicator_count=len(indicators),
-                problems=len(target_problems(target_rows(indicators))),
+                problems=len(target_problems(target_rows(indicators, parsed))),
                 monitoring=monitoring,
                 lights=dict(lights),
                 evaluation=evaluation,
-                score=_project_score(evaluation, indicators, weights) if evaluation else None,
+                score=score,
             )
         )
     return statuses
@@ -478,16 +496,16 @@ def bureau_overview(*, cycle: BudgetCycle, units: QuerySet[Unit]) -> list[UnitSt
 
 
 def _indicator_inputs(
-    indicators: list[Indicator], lines: dict[int, IndicatorEvaluation]
+    indicators: list[Indicator], lines: dict[int, IndicatorEvaluation], parsed: list | None = None
 ) -> list[scoring.IndicatorInput]:
     inputs = []
-    for indicator in indicators:
+    for n, indicator in enumerate(indicators):
         line = lines.get(indicator.pk)
         inputs.append(
             scoring.IndicatorInput(
                 key=indicator.pk,
                 level1=indicator.level1,
-                target=indicator.parsed,
+                target=parsed[n] if parsed is not None else indicator.parsed,
                 actual=line.actual_value if line else None,
                 achievement=line.achievement if line else "",
                 band_percent=line.band_percent if line else None,
@@ -499,14 +517,21 @@ def _indicator_inputs(
 
 
 def _project_score(
-    evaluation: ProjectEvaluation, indicators: list[Indicator], weights: scoring.Weights
+    evaluation: ProjectEvaluation,
+    indicators: list[Indicator],
+    weights: scoring.Weights,
+    *,
+    lines: dict | None = None,
+    parsed: list | None = None,
 ) -> scoring.ProjectScore:
-    lines = {line.indicator_id: line for line in evaluation.lines.all()}
+    """``lines``: the evaluation's lines by indicator id, when the caller has read them."""
+    if lines is None:
+        lines = {line.indicator_id: line for line in evaluation.lines.all()}
     return scoring.score_project(
         weights=weights,
         budget=evaluation.adjusted_budget,
         spending=evaluation.spending,
-        indicators=_indicator_inputs(indicators, lines),
+        indicators=_indicator_inputs(indicators, lines, parsed),
     )
 
 
