@@ -177,6 +177,7 @@ def performance_page(report, *, runs, budget_s) -> dict:
         assert client.get("/bench/trivial/").status_code == 200
 
     page()
+    connection.queries_log.clear()  # a request clears it when it starts (django.db.reset_queries)
     with CaptureQueriesContext(connection) as captured:
         page()
     samples = interleaved([("page", page), ("trivial", trivial)], runs=runs, budget_s=budget_s)
