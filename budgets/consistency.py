@@ -10,12 +10,16 @@ same: any difference is reported. See docs/consistency.md.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import redis
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -579,15 +583,30 @@ def _checks(cycle: BudgetCycle) -> list[Finding]:
 #
 # Once a cycle is approved its figures change only through adjustments, yet the bureau page and
 # every workbook export ran the whole check again. For a settled cycle the findings are kept in
-# the cache beside a *stamp* of the data they were computed from, read in one query: per table,
-# in the cycle, the number of rows, the highest id and the sums of the amounts, and the newest
-# history entry of every budget model. Any save, delete, new row or changed amount changes the
-# stamp and the findings are computed again; the same holds across processes, since the stamp is
-# read from the database on every call. What the stamp cannot see (a unit or a code renamed, a
-# translation changed) is refreshed after CACHE_SECONDS.
+# the cache beside two things, and computed again when either changes:
+# - a *stamp* of the data they were computed from, read from the database in one query on every
+#   call: per table, in the cycle, the number of rows, the highest id and the sums of the
+#   amounts, and the newest history entry of every budget model. It sees every write, from any
+#   process, an ``update()`` of an amount or a ``bulk_create`` included;
+# - a *generation*, bumped in the cache on every save or delete of a model the checks read
+#   (units, codes, published figures, lines, targets: the apps of WATCHED_APPS), which covers
+#   what the stamp does not count: a unit or code renamed, a figure moved to another row.
+# With Redis (production) the generation is shared by every process; with the local memory cache
+# (development, tests) only by the process that saved, the stamp by all. CACHE_SECONDS bounds
+# what could still escape both (a translation changed, a rename while Redis was unreachable).
+#
+# The cache is an optimisation only: when its backend is unreachable the findings are computed
+# (a warning is logged) and a save never fails for it.
+
+logger = logging.getLogger(__name__)
 
 SETTLED_STATES = frozenset({"approved", "published", "execution", "closed"})
 CACHE_SECONDS = 600
+WATCHED_APPS = frozenset({"core", "budgets", "performance", "disclosure"})
+# Rows written by sending mail and reading the inbox: no check reads them.
+UNWATCHED_MODELS = frozenset({"core.outboxmessage", "core.notification", "core.event", "core.eventcomment"})
+GENERATION_KEY = "budgets.consistency:generation"
+CACHE_ERRORS = (redis.RedisError, OSError)
 
 
 def per_cycle(model, path: str, **aggregates) -> dict:
@@ -649,15 +668,47 @@ def data_stamp(cycle: BudgetCycle) -> tuple:
     )
 
 
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, None)
+
+
+def _bump() -> None:
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not in the cache (yet, or evicted): any new value differs from a kept one
+            cache.set(GENERATION_KEY, time.time_ns(), None)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, generation of the consistency findings not bumped: %s", exc)
+
+
+def bump_generation(sender, **kwargs) -> None:
+    """Receiver of post_save / post_delete / m2m_changed (connected in apps.py). Bumped at once
+    (this transaction reads its own writes) and again on commit: another process may have kept
+    findings of the data before the commit in between."""
+    if sender._meta.app_label not in WATCHED_APPS or sender._meta.label_lower in UNWATCHED_MODELS:
+        return
+    _bump()
+    transaction.on_commit(_bump, using=kwargs["using"])
+
+
 def check_cycle(cycle: BudgetCycle) -> list[Finding]:
     """Every finding of the cycle; a settled cycle's are kept while its data stays the same."""
     if cycle.state not in SETTLED_STATES:
         return _checks(cycle)
     key = f"budgets.consistency:{cycle.pk}:{get_language()}"
-    stamp = data_stamp(cycle)
-    kept = cache.get(key)
+    try:
+        generation = _generation()
+        kept = cache.get(key)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, consistency findings computed afresh: %s", exc)
+        return _checks(cycle)
+    stamp = (generation, data_stamp(cycle))
     if kept is not None and kept[0] == stamp:
         return list(kept[1])
     findings = _checks(cycle)
-    cache.set(key, (stamp, findings), CACHE_SECONDS)
+    try:
+        cache.set(key, (stamp, findings), CACHE_SECONDS)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, consistency findings not kept: %s", exc)
     return findings
