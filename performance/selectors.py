@@ -29,6 +29,7 @@ from core.models import Event, Unit, UnitKind
 from . import rubric, scoring
 from .lights import BEHIND, Light, LightRules, expected_to_date, light, share_of_expected
 from .models import (
+    TARGET_COLUMNS,
     ChangeState,
     DepartmentEvaluation,
     DepartmentTarget,
@@ -42,6 +43,7 @@ from .models import (
     ReportState,
     SpendingRecord,
     TargetChange,
+    stored_target,
 )
 from .rules import TargetProblem, TargetRow, target_problems
 
@@ -355,31 +357,47 @@ class ProjectStatus:
     score: scoring.ProjectScore | None
 
 
-# The columns of the lines a unit's page reads: rows (named tuples), not model instances.
+# The columns a unit's page reads, as rows (named tuples), not model instances: the indicators
+# (with their stored parsed targets, ``stored_target``) and the monitoring and evaluation lines.
+INDICATOR_COLUMNS = ("pk", "project_id", "level1", "level2", "name", "target_source", *TARGET_COLUMNS)
 MONITORING_LINE_COLUMNS = ("monitoring_id", "indicator_id", "actual_value", "progress")
 EVALUATION_LINE_COLUMNS = ("evaluation_id", "indicator_id", "actual_value", "achievement", "band_percent",
                            "not_applicable", "deviation_reason")  # fmt: skip
 
 
-def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
-    """Every project of a unit with its targets, monitoring and evaluation, in a fixed number of
-    queries whatever the number of projects; each target parsed once, the monitoring and
-    evaluation lines read as rows."""
-    projects = list(
-        projects_of_unit(cycle=cycle, unit=unit).prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id")),
-            Prefetch("monitoring_reports", queryset=ProjectMonitoring.objects.filter(round__cycle=cycle)),
-        )
-    )
-    evaluations = {e.project_id: e for e in ProjectEvaluation.objects.filter(project__in=projects)}
+def unit_overview(
+    *, cycle: BudgetCycle, unit: Unit, projects: list[Project] | None = None
+) -> list[ProjectStatus]:
+    """Each project of a unit (``projects``: one page of ``projects_of_unit``; all by default)
+    with its targets, monitoring and evaluation, in a fixed number of queries whatever the number
+    of projects; each target built once from its stored parsed form, the indicators and the lines
+    read as rows."""
+    if projects is None:
+        projects = list(projects_of_unit(cycle=cycle, unit=unit))
+    ids = [p.pk for p in projects]
+    indicators: dict[int, list[Any]] = defaultdict(list)
+    for row in (
+        Indicator.objects.filter(project__in=ids)
+        .order_by("sort_order", "id")
+        .values_list(*INDICATOR_COLUMNS, named=True)
+    ):
+        indicators[row.project_id].append(row)
+    monitorings: dict[int, ProjectMonitoring] = {}
+    for report in ProjectMonitoring.objects.filter(round__cycle=cycle, project__in=ids).order_by():
+        monitorings.setdefault(report.project_id, report)
+    evaluations = {e.project_id: e for e in ProjectEvaluation.objects.filter(project__in=ids).order_by()}
     monitoring_lines: dict[int, dict[int, Any]] = defaultdict(dict)
-    for line in IndicatorMonitoring.objects.filter(
-        monitoring__round__cycle=cycle, monitoring__project__in=projects
-    ).values_list(*MONITORING_LINE_COLUMNS, named=True):
+    for line in (
+        IndicatorMonitoring.objects.filter(monitoring__round__cycle=cycle, monitoring__project__in=ids)
+        .order_by()
+        .values_list(*MONITORING_LINE_COLUMNS, named=True)
+    ):
         monitoring_lines[line.monitoring_id][line.indicator_id] = line
     evaluation_lines: dict[int, dict[int, Any]] = defaultdict(dict)
-    for line in IndicatorEvaluation.objects.filter(evaluation__in=evaluations.values()).values_list(
-        *EVALUATION_LINE_COLUMNS, named=True
+    for line in (
+        IndicatorEvaluation.objects.filter(evaluation__project__in=ids)
+        .order_by()
+        .values_list(*EVALUATION_LINE_COLUMNS, named=True)
     ):
         evaluation_lines[line.evaluation_id][line.indicator_id] = line
     calendar = monitoring_calendar(cycle)
@@ -387,14 +405,14 @@ def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
     weights = weights_for(cycle)
     statuses = []
     for project in projects:
-        indicators = list(project.indicators.all())
-        parsed = [i.parsed for i in indicators]
-        monitoring = next(iter(project.monitoring_reports.all()), None)
+        rows = indicators.get(project.pk, [])
+        parsed = [stored_target(row) for row in rows]
+        monitoring = monitorings.get(project.pk)
         lights: dict[str, int] = defaultdict(int)
         if monitoring is not None:
             lines = monitoring_lines.get(monitoring.pk, {})
-            for indicator, target in zip(indicators, parsed, strict=True):
-                line = lines.get(indicator.pk)
+            for row, target in zip(rows, parsed, strict=True):
+                line = lines.get(row.pk)
                 value = light(
                     target,
                     actual=line.actual_value if line else None,
@@ -408,13 +426,13 @@ def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
         score = None
         if evaluation is not None:
             score = _project_score(
-                evaluation, indicators, weights, lines=evaluation_lines.get(evaluation.pk, {}), parsed=parsed
+                evaluation, rows, weights, lines=evaluation_lines.get(evaluation.pk, {}), parsed=parsed
             )
         statuses.append(
             ProjectStatus(
                 project=project,
-                indicator_count=len(indicators),
-                problems=len(target_problems(target_rows(indicators, parsed))),
+                indicator_count=len(rows),
+                problems=len(target_problems(target_rows(rows, parsed))),
                 monitoring=monitoring,
                 lights=dict(lights),
                 evaluation=evaluation,

@@ -15,8 +15,9 @@ from bench.data import performance_cycle, review_cycle, scaled_cycle
 from budgets.consistency import check_cycle
 from budgets.models import BasicExpenditureLine, PublishedFigure
 from core import mail
-from core.models import MessageKind, MessageStatus, OutboxMessage
+from core.models import MessageKind, MessageStatus, OutboxMessage, Unit
 from disclosure.exporting import build_workbook
+from performance.selectors import unit_overview
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,29 @@ def test_the_unit_performance_page_does_not_grow(demo):
         counts.append(queries(lambda url=url: get_ok(client, url)))
     assert counts[0] == counts[1], counts
     assert counts[0] > 5, counts
+
+
+def test_the_unit_performance_page_shows_fifty_projects_a_page(demo):
+    client = client_of("baoan_head")
+    cycle = performance_cycle(60, year=2095)
+    url = reverse("performance:unit", args=[cycle.year, "baoan"])
+    first, second = get_ok(client, url), get_ok(client, url + "?page=2")
+    rows = [[s.project.pk for s in response.context["statuses"]] for response in (first, second)]
+    assert [len(r) for r in rows] == [50, 10]
+    assert not set(rows[0]) & set(rows[1])
+    assert 'data-testid="project-pages"' in first.content.decode()
+    assert "<td>51</td>" in second.content.decode()  # numbered across the pages
+    # A page's statuses are those of the whole list: nothing read for one page is lost.
+    whole = {s.project.pk: s for s in unit_overview(cycle=cycle, unit=Unit.objects.get(code="baoan"))}
+    for status in second.context["statuses"]:
+        same = whole[status.project.pk]
+        assert (status.indicator_count, status.problems, status.lights, status.score) == (
+            same.indicator_count,
+            same.problems,
+            same.lights,
+            same.score,
+        )
+        assert status.indicator_count == 8 and status.lights and status.score is not None
 
 
 def test_a_batch_of_emails_costs_one_update_per_message_beyond_two_queries(demo, mailoutbox):
