@@ -105,6 +105,21 @@ def test_a_published_cycles_findings_are_kept_until_its_data_changes(cycles):
     assert queries(lambda: check_cycle(cycle)) > 1
 
 
+def test_the_bureau_overview_shows_fifty_findings_a_page(cycles):
+    _small, large = cycles
+    findings = check_cycle(large)
+    assert len(findings) > 50
+    client = client_of("hq_reviewer")
+    url = reverse("budgets:bureau", args=[large.year])
+    pages = [get_ok(client, url).context["findings"]]
+    while pages[-1].has_next():
+        pages.append(get_ok(client, url + f"?page={pages[-1].next_page_number()}").context["findings"])
+    assert [len(p) for p in pages[:-1]] == [50] * (len(pages) - 1)
+    assert [f for p in pages for f in p] == findings  # every finding once, in order
+    html = get_ok(client, url).content.decode()
+    assert 'data-testid="finding-pages"' in html and f"{len(findings)} " in html
+
+
 def test_a_cycle_in_review_is_checked_afresh_every_time(demo):
     cycle = review_cycle(1)
     check_cycle(cycle)
