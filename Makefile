@@ -78,8 +78,11 @@ check-deploy: install
 	  ALLOWED_HOSTS=budget.example DATABASE_URL=sqlite:///tmp/check.sqlite3 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: demo
-	$(PY) scripts/bench.py
+# Import, reminders, workbook and pages at 1x/3x/10x the bureau, each beside the plain way (bench/,
+# figures in docs/benchmarks.md). Its own database (bench_speed, recreated) on the PostgreSQL of
+# 127.0.0.1:5432 when one listens, else SQLite; Redis db 7 on loopback for the reminders.
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from budgets.adjustments import budget_amounts
@@ -77,6 +77,51 @@ ADJUSTMENT_RELATED = (
 )
 
 
+class Waiting:
+    """What waits for a user — projects, unit submissions, adjustments, in that order — as one
+    list a ``Paginator`` can page through: its length is three counts and a page is read with at
+    most three slices, whatever the number of items waiting."""
+
+    def __init__(self, *querysets: QuerySet) -> None:
+        self.querysets = querysets
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [qs.count() for qs in self.querysets]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop = index.start or 0, index.stop
+        items: list = []
+        offset = 0
+        for qs, n in zip(self.querysets, self.counts(), strict=True):
+            if stop is not None and offset >= stop:
+                break
+            lo, hi = max(start - offset, 0), n if stop is None else min(stop - offset, n)
+            if lo < hi:
+                items += list(qs[lo:hi])
+            offset += n
+        return items
+
+
+def waiting_for(user) -> Waiting:
+    """The inbox's list: each item carries ``waiting_kind`` (project, budget, adjustment)."""
+    return Waiting(
+        waiting_projects(user).annotate(waiting_kind=Value("project")).order_by("state_changed_at", "id"),
+        waiting_budgets(user).annotate(waiting_kind=Value("budget")).order_by("state_changed_at", "id"),
+        waiting_adjustments(user)
+        .annotate(waiting_kind=Value("adjustment"))
+        .order_by("state_changed_at", "id"),
+    )
+
+
 # --- HQ dashboard ----------------------------------------------------------------------------
 
 
@@ -99,47 +144,59 @@ class Dashboard:
     now: datetime
 
 
+# Items still with their unit: not waiting at HQ.
+BRANCH_STATES = (State.DRAFT, State.RETURNED, State.WITH_BRANCH_HEAD)
+
+
 def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
     budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
-    projects = list(
-        Project.objects.restrict(user)
-        .filter(budget__cycle=cycle)
-        .only("id", "budget_id", "state", "state_changed_at", "fiscal_amount", "other_amount", "name")
-    )
-    requested = defaultdict(lambda: ZERO)
-    first_submission = {}  # what the unit first asked HQ for
-    for event in Event.objects.filter(
+    visible = Project.objects.restrict(user).filter(budget__cycle=cycle)
+    # Each project as a row: its unit's budget, state and amounts, and only the two amounts of
+    # its first sign-off's snapshot (what the unit first asked HQ for), not the events.
+    first_sign_off = Event.objects.filter(
         content_type=ContentType.objects.get_for_model(Project),
-        object_id__in=[p.pk for p in projects],
+        object_id=OuterRef("pk"),
         type=EventType.SIGN_OFF,
-    ).order_by("created_at", "id"):
-        first_submission.setdefault(event.object_id, event)
-    rows = {b.pk: UnitRow(b.unit, b, Counter()) for b in budgets}
-    for project in projects:
-        row = rows[project.budget_id]
-        row.stage_counts[project.state] += 1
-        first = first_submission.get(project.pk)
-        asked = (
-            Decimal(first.data["snapshot"]["fields"]["fiscal_amount"] or 0)
-            + Decimal(first.data["snapshot"]["fields"]["other_amount"] or 0)
-            if first
-            else project.amount
+    ).order_by("created_at", "id")
+    projects = (
+        visible.order_by()
+        .annotate(
+            first_fiscal=Subquery(
+                first_sign_off.values("data__snapshot__fields__fiscal_amount")[:1], output_field=JSONField()
+            ),
+            first_other=Subquery(
+                first_sign_off.values("data__snapshot__fields__other_amount")[:1], output_field=JSONField()
+            ),
         )
-        requested[project.budget_id] += asked
-        if project.state in (State.APPROVED, State.PUBLISHED):
-            row.approved += project.amount
+        .values_list("budget_id", "state", "fiscal_amount", "other_amount", "first_fiscal", "first_other")
+    )
+    rows = {b.pk: UnitRow(b.unit, b, Counter()) for b in budgets}
+    requested = defaultdict(lambda: ZERO)
+    states: Counter = Counter()
+    for budget_id, state, fiscal, other, first_fiscal, first_other in projects:
+        row = rows[budget_id]
+        row.stage_counts[state] += 1
+        states[state] += 1
+        amount = (fiscal or ZERO) + (other or ZERO)  # Project.amount
+        if (first_fiscal, first_other) != (None, None):
+            asked = Decimal(str(first_fiscal or 0)) + Decimal(str(first_other or 0))
+        else:
+            asked = amount
+        requested[budget_id] += asked
+        if state in (State.APPROVED, State.PUBLISHED):
+            row.approved += amount
     for budget_id, amount in requested.items():
         rows[budget_id].requested = amount
+    states.update(b.state for b in budgets)
     waiting = Counter()
-    candidates: list = [p for p in projects if NEXT_ACTORS[State(p.state)]]
-    candidates += [b for b in budgets if NEXT_ACTORS[State(b.state)]]
-    for item in candidates:
-        for role in NEXT_ACTORS[State(item.state)]:
-            waiting[role] += 1
-    hq_waiting = [
-        i for i in candidates if i.state not in (State.DRAFT, State.RETURNED, State.WITH_BRANCH_HEAD)
-    ]
-    oldest = min(hq_waiting, key=lambda i: i.state_changed_at, default=None)
+    for state, n in states.items():
+        for role in NEXT_ACTORS[State(state)]:
+            waiting[role] += n
+    at_hq = [state for state, roles in NEXT_ACTORS.items() if roles and state not in BRANCH_STATES]
+    oldest_project = visible.filter(state__in=at_hq).order_by("state_changed_at", "id").first()
+    candidates: list = [oldest_project] if oldest_project else []
+    candidates += [b for b in budgets if b.state in at_hq]
+    oldest = min(candidates, key=lambda i: i.state_changed_at, default=None)
     ordered = sorted(rows.values(), key=lambda r: r.unit.sort_order)
     return Dashboard(cycle, STAGES, ordered, sorted(waiting.items()), oldest, timezone.now())
 

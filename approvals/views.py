@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ from core.workflow import CommentInput
 from . import selectors, services
 from .forms import AdjustmentForm, CycleStartForm, adjustment_initial
 from .workflow import ADJUSTMENT
+
+INBOX_PAGE = 50  # items per page of the inbox's lists
 
 
 def _project_for(request: HttpRequest, pk: int) -> Project:
@@ -233,14 +236,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("approvals:inbox")
+    waiting = selectors.waiting_for(request.user)
+    notifications = request.user.notifications.select_related("event__actor", "event__unit").order_by(
+        "-created_at", "-id"
+    )
     return render(
         request,
         "approvals/inbox.html",
         {
-            "projects": selectors.waiting_projects(request.user),
-            "budgets": selectors.waiting_budgets(request.user),
-            "adjustments": selectors.waiting_adjustments(request.user),
-            "notifications": request.user.notifications.select_related("event__actor", "event__unit")[:50],
+            "waiting": Paginator(waiting, INBOX_PAGE).get_page(request.GET.get("page")),
+            "notifications": Paginator(notifications, INBOX_PAGE).get_page(request.GET.get("notifications")),
         },
     )
 

@@ -10,11 +10,18 @@ same: any difference is reported. See docs/consistency.md.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import redis
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit
@@ -25,7 +32,11 @@ from .models import (
     BudgetCycle,
     ProcurementLine,
     Project,
+    ProjectFunctionalPart,
+    ProjectSubItem,
     PublishedFigure,
+    ThreePublicExpense,
+    UnitBudget,
 )
 from .money import YUAN_PER_WAN, format_figure
 
@@ -552,13 +563,165 @@ class Checker:
 # projects …) register here, so that the bureau page and the workbook's check sheet report the
 # same findings from one list.
 _CYCLE_CHECKS: list = []
+_STAMPS: list = []
 
 
-def register_cycle_check(check) -> None:
-    """``check(cycle) -> list[Finding]``, run by :func:`check_cycle` after the checks here."""
+def register_cycle_check(check, *, stamp=None) -> None:
+    """``check(cycle) -> list[Finding]``, run by :func:`check_cycle` after the checks here;
+    ``stamp() -> {name: expression}`` adds to :func:`data_stamp` what that check reads."""
     if check not in _CYCLE_CHECKS:
         _CYCLE_CHECKS.append(check)
+    if stamp is not None and stamp not in _STAMPS:
+        _STAMPS.append(stamp)
+
+
+def _checks(cycle: BudgetCycle) -> list[Finding]:
+    return Checker(cycle).run() + [finding for check in _CYCLE_CHECKS for finding in check(cycle)]
+
+
+# --- The findings of a settled cycle, kept ---------------------------------------------------
+#
+# Once a cycle is approved its figures change only through adjustments, yet the bureau page and
+# every workbook export ran the whole check again. For a settled cycle the findings are kept in
+# the cache beside two things, and computed again when either changes:
+# - a *stamp* of the data they were computed from, read from the database in one query on every
+#   call: per table, in the cycle, the number of rows, the highest id and the sums of the
+#   amounts, and the newest history entry of every budget model. It sees every write, from any
+#   process, an ``update()`` of an amount or a ``bulk_create`` included;
+# - a *generation*, bumped in the cache on every save or delete of a model the checks read
+#   (units, codes, published figures, lines, targets: the apps of WATCHED_APPS), which covers
+#   what the stamp does not count: a unit or code renamed, a figure moved to another row.
+# With Redis (production) the generation is shared by every process; with the local memory cache
+# (development, tests) only by the process that saved, the stamp by all. CACHE_SECONDS bounds
+# what could still escape both (a translation changed, a rename while Redis was unreachable).
+#
+# The cache is an optimisation only: when its backend is unreachable the findings are computed
+# (a warning is logged) and a save never fails for it.
+
+logger = logging.getLogger(__name__)
+
+SETTLED_STATES = frozenset({"approved", "published", "execution", "closed"})
+CACHE_SECONDS = 600
+WATCHED_APPS = frozenset({"core", "budgets", "performance", "disclosure"})
+# Rows written by sending mail and reading the inbox: no check reads them.
+UNWATCHED_MODELS = frozenset({"core.outboxmessage", "core.notification", "core.event", "core.eventcomment"})
+GENERATION_KEY = "budgets.consistency:generation"
+CACHE_ERRORS = (redis.RedisError, OSError)
+
+
+def per_cycle(model, path: str, **aggregates) -> dict:
+    """Subqueries of ``model``'s rows in the cycle (``path`` leads from the model to it)."""
+    rows = model.objects.filter(**{path: OuterRef("pk")}).order_by().values(path)
+    return {
+        f"{model._meta.label_lower}.{name}": Subquery(rows.annotate(value=aggregate).values("value")[:1])
+        for name, aggregate in aggregates.items()
+    }
+
+
+def _latest_history(model) -> Subquery:
+    return Subquery(model.history.model.objects.order_by("-history_id").values("history_id")[:1])
+
+
+def _stamp_parts() -> dict:
+    money = {"n": Count("id"), "last": Max("id")}
+    parts = {
+        **per_cycle(PublishedFigure, "cycle", **money, sum=Sum("amount")),
+        **per_cycle(UnitBudget, "cycle", **money, versions=Sum("version")),
+        **per_cycle(BasicExpenditureLine, "budget__cycle", **money, sum=Sum("amount")),
+        **per_cycle(
+            Project,
+            "budget__cycle",
+            **money,
+            versions=Sum("version"),
+            fiscal=Sum("fiscal_amount"),
+            other=Sum("other_amount"),
+        ),
+        **per_cycle(ProjectSubItem, "project__budget__cycle", **money, sum=Sum("amount")),
+        **per_cycle(ProjectFunctionalPart, "budget__cycle", **money, sum=Sum("amount")),
+        **per_cycle(
+            ProcurementLine,
+            "budget__cycle",
+            **money,
+            sum=Sum("amount"),
+            sme=Sum("sme_amount"),
+            small=Sum("small_micro_amount"),
+        ),
+        **per_cycle(ThreePublicExpense, "budget__cycle", **money),
+    }
+    for model in (UnitBudget, BasicExpenditureLine, Project, ProjectSubItem, ProjectFunctionalPart,
+                  ProcurementLine, ThreePublicExpense):  # fmt: skip
+        parts[f"{model._meta.label_lower}.history"] = _latest_history(model)
+    for stamp in _STAMPS:
+        parts.update(stamp())
+    return parts
+
+
+# The stamp's query has some forty subqueries: building its SQL costs several times more than
+# running it, so it is built once per cycle and process, then run as it is.
+_STAMP_SQL: dict[int, tuple[str, tuple]] = {}
+
+
+def data_stamp(cycle: BudgetCycle) -> tuple:
+    """What the findings of ``cycle`` depend on, in one query (see above)."""
+    compiled = _STAMP_SQL.get(cycle.pk)
+    if compiled is None:
+        parts = _stamp_parts()
+        aliases = {f"s{i}": expression for i, expression in enumerate(parts.values())}
+        query = (
+            BudgetCycle.objects.filter(pk=cycle.pk)
+            .annotate(**aliases)
+            .values_list("state", "disclosure_format", "procurement_catalogue_id", *aliases)
+        )
+        compiled = _STAMP_SQL[cycle.pk] = query.query.sql_with_params()
+    with connections[BudgetCycle.objects.db].cursor() as cursor:
+        cursor.execute(*compiled)
+        row = cursor.fetchone()
+    if row is None:
+        raise BudgetCycle.DoesNotExist(cycle.pk)
+    return tuple(row)
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, None)
+
+
+def _bump() -> None:
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not in the cache (yet, or evicted): any new value differs from a kept one
+            cache.set(GENERATION_KEY, time.time_ns(), None)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, generation of the consistency findings not bumped: %s", exc)
+
+
+def bump_generation(sender, **kwargs) -> None:
+    """Receiver of post_save / post_delete / m2m_changed (connected in apps.py). Bumped at once
+    (this transaction reads its own writes) and again on commit: another process may have kept
+    findings of the data before the commit in between."""
+    if sender._meta.app_label not in WATCHED_APPS or sender._meta.label_lower in UNWATCHED_MODELS:
+        return
+    _bump()
+    transaction.on_commit(_bump, using=kwargs["using"])
 
 
 def check_cycle(cycle: BudgetCycle) -> list[Finding]:
-    return Checker(cycle).run() + [finding for check in _CYCLE_CHECKS for finding in check(cycle)]
+    """Every finding of the cycle; a settled cycle's are kept while its data stays the same."""
+    if cycle.state not in SETTLED_STATES:
+        return _checks(cycle)
+    key = f"budgets.consistency:{cycle.pk}:{get_language()}"
+    try:
+        generation = _generation()
+        kept = cache.get(key)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, consistency findings computed afresh: %s", exc)
+        return _checks(cycle)
+    stamp = (generation, data_stamp(cycle))
+    if kept is not None and kept[0] == stamp:
+        return list(kept[1])
+    findings = _checks(cycle)
+    try:
+        cache.set(key, (stamp, findings), CACHE_SECONDS)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, consistency findings not kept: %s", exc)
+    return findings

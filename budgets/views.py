@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +34,8 @@ from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
 from .services import PROJECT_FIELDS
 from .states import not_editable_message
 from .workflow import machine_of
+
+FINDINGS_PAGE = 50  # consistency findings per page of the bureau overview
 
 
 def _latest_cycle() -> BudgetCycle | None:
@@ -65,7 +68,7 @@ def bureau_overview(request: HttpRequest, year: int) -> HttpResponse:
             "cycle": cycle,
             "budgets": budgets,
             "bureau": bureau_totals(budgets),
-            "findings": check_cycle(cycle),
+            "findings": Paginator(check_cycle(cycle), FINDINGS_PAGE).get_page(request.GET.get("page")),
             "cycles": BudgetCycle.objects.all(),
         },
     )

@@ -1,7 +1,8 @@
 """Sending one outbox message at most once, even when two workers try or one dies mid-way.
 
 1. *Claim*: an atomic conditional UPDATE moves the row from pending (or failed, or a claim that
-   is stale or our own — a redelivered task keeps its id) to ``sending`` and bumps ``attempts``.
+   is stale or our own — a redelivered task keeps its id) to ``sending`` and bumps ``attempts``;
+   a batch is claimed in one UPDATE (:func:`claim_batch`).
 2. Over SMTP: MAIL, RCPT, DATA and the whole message, *but not* the final ``.``.
 3. *Commit*: an UPDATE that succeeds only if the row is still ours (``sending`` with our
    attempt number) marks it ``sent``; it commits on its own (autocommit).
@@ -9,7 +10,7 @@
 
 A worker killed before step 3 never sent the ``.``: the server drops the half transaction and
 the message is sent again later. Killed after it, the message is marked sent and the ``.`` is
-the next bytes written. A second worker that took the message over makes step 3 fail for the
+the next bytes written (TCP_NODELAY: at once, not after the server's delayed ACK). A second worker that took the message over makes step 3 fail for the
 first, which then drops its connection without the ``.``. The one window left is between the
 commit and writing five bytes to a local socket.
 
@@ -19,6 +20,7 @@ For other email backends (console, locmem in tests) the commit comes first, then
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -60,6 +62,27 @@ def claim(message_id: int, token: str) -> int | None:
     return OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
 
 
+def claim_batch(message_ids: list[int], token: str) -> dict[int, tuple[OutboxMessage, int]]:
+    """:func:`claim` for a whole batch in two queries (one UPDATE, one SELECT): the messages now
+    ours, with their attempt numbers. A worker that dies mid-batch leaves the rest claimed with
+    its token: the redelivered task (same id) takes them back, and anyone else after the lease."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=lease_seconds())
+    claimable = (
+        Q(status=MessageStatus.PENDING)
+        | Q(status=MessageStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+        | Q(status=MessageStatus.SENDING, claim_token=token)
+        | Q(status=MessageStatus.SENDING, claimed_at__lt=stale)
+    )
+    OutboxMessage.objects.filter(claimable, pk__in=message_ids).update(
+        status=MessageStatus.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+    )
+    ours = OutboxMessage.objects.filter(
+        pk__in=message_ids, status=MessageStatus.SENDING, claim_token=token, claimed_at=now
+    ).only("id", "email", "subject", "body", "attempts")
+    return {message.pk: (message, message.attempts) for message in ours}
+
+
 def mark_sent(message_id: int, attempt: int) -> bool:
     return bool(
         OutboxMessage.objects.filter(pk=message_id, status=MessageStatus.SENDING, attempts=attempt).update(
@@ -89,6 +112,10 @@ def smtp_send_after_commit(backend: SMTPBackend, email: EmailMessage, commit: Ca
     if backend.connection is None:
         backend.open()
     connection = backend.connection
+    if getattr(connection, "sock", None) is not None:
+        # The final "." is a separate 3-byte write after the commit: without TCP_NODELAY, Nagle
+        # holds it until the server ACKs the message, which a delayed ACK puts off for ~40 ms.
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     encoding = email.encoding or settings.DEFAULT_CHARSET
     sender = sanitize_address(email.from_email, encoding)
     recipients = [sanitize_address(address, encoding) for address in email.recipients()]

@@ -170,11 +170,12 @@ def send(*, message_ids: list[int], token: str | None = None) -> int:
     backend = get_connection(fail_silently=False)
     sent = 0
     try:
+        # Claimed together (two queries); then one UPDATE per message, the commit of its send.
+        claimed = delivery.claim_batch(message_ids, token)
         for message_id in message_ids:
-            attempt = delivery.claim(message_id, token)
-            if attempt is None:
+            if message_id not in claimed:
                 continue
-            message = OutboxMessage.objects.get(pk=message_id)
+            message, attempt = claimed[message_id]
             if delivery.send_one(message, attempt, backend):
                 sent += 1
     finally:

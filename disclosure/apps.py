@@ -9,6 +9,6 @@ class DisclosureConfig(AppConfig):
     def ready(self) -> None:
         from budgets.consistency import register_cycle_check
 
-        from .checks import cycle_findings
+        from .checks import cycle_findings, cycle_stamp
 
-        register_cycle_check(cycle_findings)
+        register_cycle_check(cycle_findings, stamp=cycle_stamp)

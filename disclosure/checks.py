@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgets.consistency import Finding, check_cycle
+from django.db.models import Count, Max, Sum
+
+from budgets.consistency import Finding, check_cycle, per_cycle
 from budgets.models import ZERO
 from budgets.money import to_wan
+from performance.models import DepartmentTarget, DepartmentTask, Indicator
 
 from .workbook.common import in_general_budget
 from .workbook.data import CycleData, cycle_data, total
@@ -41,6 +44,23 @@ def workbook_findings(data: CycleData) -> list[Finding]:
     if data.scope is not None:
         findings = [f for f in findings if f.unit == data.scope.short_name]
     return findings
+
+
+def cycle_stamp() -> dict:
+    """What :func:`cycle_findings` reads beyond the budget's lines, for ``data_stamp``: the
+    cycle's performance indicators (which projects have targets) and main tasks (2022's 表11)."""
+    money = {"n": Count("id"), "last": Max("id")}
+    return {
+        **per_cycle(Indicator, "project__budget__cycle", **money),
+        **per_cycle(
+            DepartmentTask,
+            "department_target__cycle",
+            **money,
+            fiscal=Sum("fiscal_amount"),
+            other=Sum("other_amount"),
+        ),
+        **per_cycle(DepartmentTarget, "cycle", **money),
+    }
 
 
 def cycle_findings(cycle) -> list[Finding]:

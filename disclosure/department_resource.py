@@ -169,6 +169,9 @@ class DepartmentIndicatorResource(IndicatorResource):
     def owner_fields(self, lookups: Lookups) -> dict:
         return {"department_target": _field("department_target", UNIT, DepartmentTargetWidget(lookups))}
 
+    def existing_rows(self):
+        return department_indicators_in(self.lookups.cycle, self.lookups.scope)
+
     class Meta(IndicatorResource.Meta):
         import_id_fields = ["department_target", "sort_order"]
         fields = ["department_target", *INDICATOR_FIELDS]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -217,8 +218,25 @@ def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
     return sheets, problems
 
 
+# A formula cell in a worksheet's XML: <f>…</f>, <f t="shared" …/>, or with a namespace prefix.
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as member:
+                    if FORMULA_TAG.search(member.read()):
+                        return True
+    return False
+
+
 def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet, the (row, column) of every formula cell and its formula."""
+    """Per sheet, the (row, column) of every formula cell and its formula. A workbook without
+    any (what the template gives) is not read a second time for them."""
+    if not _has_formulas(path):
+        return {}
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         return {

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -71,6 +72,7 @@ class Lookups:
         }
         self.categories = {c.name: c for c in ProjectCategory.objects.all()}
         self._budgets: dict[str, UnitBudget] = {}
+        self._projects: dict[tuple[str, str], Project] | None = None
         # Where the row being read is (sheet, Excel row), for the warnings its cells give.
         self.position: tuple[str, int | None] = ("", None)
         # (sheet, row, column, message) of what was imported but should be checked, in order.
@@ -131,6 +133,25 @@ class Lookups:
         if warning:
             self.warn(column, warning)
         return item
+
+    def project(self, unit_code: str, name: str) -> Project | None:
+        """The project of the cycle named ``name`` in the unit: the cycle's projects are read once,
+        on the first row that names one; a project the file's own 项目 sheet created since is read
+        when first named. A name not found is asked again each time (it may be created later)."""
+        if self._projects is None:
+            projects = Project.objects.filter(budget__cycle=self.cycle).select_related("budget__unit")
+            if self.scope is not None:
+                projects = projects.filter(budget__unit=self.scope)
+            self._projects = {(p.budget.unit.code, p.name): p for p in projects}
+        key = (unit_code, name)
+        if key not in self._projects:
+            project = Project.objects.filter(
+                budget__cycle=self.cycle, budget__unit__code=unit_code, name=name
+            ).first()
+            if project is None:
+                return None
+            self._projects[key] = project
+        return self._projects[key]
 
     def budget(self, code: str) -> UnitBudget:
         if code not in self._budgets:
@@ -436,9 +457,7 @@ class ProjectWidget(widgets.Widget):
             return None
         unit = _text((row or {}).get(UNIT)) or (self.lookups.scope.code if self.lookups.scope else "")
         unit = self.lookups.unit_code(unit)
-        project = Project.objects.filter(
-            budget__cycle=self.lookups.cycle, budget__unit__code=unit, name=name
-        ).first()
+        project = self.lookups.project(unit, name)
         if project is None:
             failed = (unit, key_text(name))
             if failed in self.lookups.failed_projects:
@@ -463,13 +482,46 @@ class ProjectWidget(widgets.Widget):
 
 class TolerantLoader(ModelInstanceLoader):
     """Looks rows up by their natural key; a key that does not clean (an unknown code) means a
-    new row, so that the bad cell is reported against its column by ``import_instance``."""
+    new row, so that the bad cell is reported against its column by ``import_instance``.
+
+    A resource that names its existing rows in the import's cycle and scope (``existing_rows``)
+    has them read once, by that key, instead of one query per row of the sheet. A row created by
+    the sheet is not looked up again: a key seen twice in the file is refused before any lookup
+    (``BudgetResource.before_import_row``)."""
+
+    def __init__(self, resource, dataset=None) -> None:
+        super().__init__(resource, dataset)
+        self._existing: dict[tuple, object] | None = None
 
     def get_instance(self, row):
+        if self._existing is None:
+            rows = self.resource.existing_rows()
+            if rows is None:
+                try:
+                    return super().get_instance(row)
+                except ValueError:
+                    return None
+            self._existing = {self.key_of(obj): obj for obj in rows}
         try:
-            return super().get_instance(row)
+            key = tuple(_key_value(self.resource.fields[name].clean(row)) for name in self.id_fields)
         except ValueError:
             return None
+        return self._existing.get(key)
+
+    @property
+    def id_fields(self) -> list[str]:
+        return self.resource.get_import_id_fields()
+
+    def key_of(self, obj) -> tuple:
+        meta = self.resource._meta.model._meta
+        return tuple(
+            getattr(obj, meta.get_field(self.resource.fields[name].attribute).attname)
+            for name in self.id_fields
+        )
+
+
+def _key_value(value):
+    return value.pk if isinstance(value, models.Model) else value
 
 
 class BudgetResource(resources.ModelResource):
@@ -478,6 +530,8 @@ class BudgetResource(resources.ModelResource):
     sheet: str = ""
     title: str = ""
     notes: dict[str, str] = {}
+    # Whether ``full_clean`` checks the model's constraints on each row (a query each).
+    check_constraints: bool = True
 
     def __init__(self, lookups: Lookups) -> None:
         self.lookups = lookups
@@ -510,6 +564,11 @@ class BudgetResource(resources.ModelResource):
     def sheet_refusal(self) -> str:
         """Why no row of this sheet may be imported now (a rule about the whole sheet), or ""."""
         return ""
+
+    def existing_rows(self):
+        """The rows of the import's cycle and scope a row of the sheet may update, read once by the
+        loader (``TolerantLoader``); ``None``: each row is looked up on its own."""
+        return None
 
     def import_row(self, row, instance_loader, **kwargs):
         self.lookups.position = (self.sheet, self.excel_row(kwargs.get("row_number")))
@@ -549,7 +608,9 @@ class BudgetResource(resources.ModelResource):
         # not hold itself (derived from a cell: that cell's error says it once).
         try:
             instance.full_clean(
-                exclude=set(errors) | self.clean_exclude(instance), validate_unique=validate_unique
+                exclude=set(errors) | self.clean_exclude(instance),
+                validate_unique=validate_unique,
+                validate_constraints=self.check_constraints,
             )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)

@@ -240,26 +240,39 @@ class Indicator(models.Model):
     @property
     def parsed(self) -> ParsedTarget:
         """The stored parsed form, as the pure modules take it."""
-        return ParsedTarget(
-            original=self.target_text,
-            kind=self.target_kind,  # type: ignore[arg-type]
-            comparator=self.target_comparator or None,  # type: ignore[arg-type]
-            value=_normal(self.target_value),
-            upper=_normal(self.target_upper),
-            unit=self.target_unit,
-            multiplier=self.target_multiplier,
-            approximate=self.target_approximate,
-            deadline=self.target_deadline,
-            deadline_precision=self.target_deadline_precision,  # type: ignore[arg-type]
-            label=self.target_label,
-            direction=self.target_direction or None,  # type: ignore[arg-type]
-            not_applicable=self.target_not_applicable,
-            needs_review=self.target_needs_review,
-        )
+        return stored_target(self)
 
     @property
     def is_adjusted(self) -> bool:
         return self.target_text != self.initial_target_text
+
+
+# The columns holding a target's parsed form: a page listing many indicators reads them as rows
+# (``values_list(*TARGET_COLUMNS, named=True)``) and builds each target with ``stored_target``.
+TARGET_COLUMNS = ("target_text", "target_kind", "target_comparator", "target_value", "target_upper",
+                  "target_unit", "target_multiplier", "target_approximate", "target_deadline",
+                  "target_deadline_precision", "target_label", "target_direction",
+                  "target_not_applicable", "target_needs_review")  # fmt: skip
+
+
+def stored_target(row) -> ParsedTarget:
+    """The stored parsed form of an indicator, or of a row read with ``TARGET_COLUMNS``."""
+    return ParsedTarget(
+        original=row.target_text,
+        kind=row.target_kind,
+        comparator=row.target_comparator or None,
+        value=_normal(row.target_value),
+        upper=_normal(row.target_upper),
+        unit=row.target_unit,
+        multiplier=row.target_multiplier,
+        approximate=row.target_approximate,
+        deadline=row.target_deadline,
+        deadline_precision=row.target_deadline_precision,
+        label=row.target_label,
+        direction=row.target_direction or None,
+        not_applicable=row.target_not_applicable,
+        needs_review=row.target_needs_review,
+    )
 
 
 def _normal(value: Decimal | None) -> Decimal | None:

@@ -29,6 +29,7 @@ from core.models import Event, Unit, UnitKind
 from . import rubric, scoring
 from .lights import BEHIND, Light, LightRules, expected_to_date, light, share_of_expected
 from .models import (
+    TARGET_COLUMNS,
     ChangeState,
     DepartmentEvaluation,
     DepartmentTarget,
@@ -42,6 +43,7 @@ from .models import (
     ReportState,
     SpendingRecord,
     TargetChange,
+    stored_target,
 )
 from .rules import TargetProblem, TargetRow, target_problems
 
@@ -107,7 +109,8 @@ def indicators_of_project(project: Project) -> QuerySet[Indicator]:
     )
 
 
-def target_rows(indicators: list[Indicator]) -> list[TargetRow]:
+def target_rows(indicators: list[Indicator], parsed: list | None = None) -> list[TargetRow]:
+    """``parsed``: the indicators' parsed targets when the caller has them already."""
     return [
         TargetRow(
             i.level1,
@@ -117,7 +120,7 @@ def target_rows(indicators: list[Indicator]) -> list[TargetRow]:
             i.target_source,
             indicator=i.pk,
             position=n,
-            parsed=i.parsed,
+            parsed=parsed[n] if parsed is not None else i.parsed,
         )
         for n, i in enumerate(indicators)
     ]
@@ -354,36 +357,64 @@ class ProjectStatus:
     score: scoring.ProjectScore | None
 
 
-def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
-    """Every project of a unit with its targets, monitoring and evaluation, in a fixed number of
-    queries whatever the number of projects."""
-    projects = list(
-        projects_of_unit(cycle=cycle, unit=unit).prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "id")),
-            Prefetch(
-                "monitoring_reports",
-                queryset=ProjectMonitoring.objects.filter(round__cycle=cycle).prefetch_related("lines"),
-            ),
-        )
-    )
-    evaluations = {
-        e.project_id: e
-        for e in ProjectEvaluation.objects.filter(project__in=projects).prefetch_related("lines")
-    }
+# The columns a unit's page reads, as rows (named tuples), not model instances: the indicators
+# (with their stored parsed targets, ``stored_target``) and the monitoring and evaluation lines.
+INDICATOR_COLUMNS = ("pk", "project_id", "level1", "level2", "name", "target_source", *TARGET_COLUMNS)
+MONITORING_LINE_COLUMNS = ("monitoring_id", "indicator_id", "actual_value", "progress")
+EVALUATION_LINE_COLUMNS = ("evaluation_id", "indicator_id", "actual_value", "achievement", "band_percent",
+                           "not_applicable", "deviation_reason")  # fmt: skip
+
+
+def unit_overview(
+    *, cycle: BudgetCycle, unit: Unit, projects: list[Project] | None = None
+) -> list[ProjectStatus]:
+    """Each project of a unit (``projects``: one page of ``projects_of_unit``; all by default)
+    with its targets, monitoring and evaluation, in a fixed number of queries whatever the number
+    of projects; each target built once from its stored parsed form, the indicators and the lines
+    read as rows."""
+    if projects is None:
+        projects = list(projects_of_unit(cycle=cycle, unit=unit))
+    ids = [p.pk for p in projects]
+    indicators: dict[int, list[Any]] = defaultdict(list)
+    for row in (
+        Indicator.objects.filter(project__in=ids)
+        .order_by("sort_order", "id")
+        .values_list(*INDICATOR_COLUMNS, named=True)
+    ):
+        indicators[row.project_id].append(row)
+    monitorings: dict[int, ProjectMonitoring] = {}
+    for report in ProjectMonitoring.objects.filter(round__cycle=cycle, project__in=ids).order_by():
+        monitorings.setdefault(report.project_id, report)
+    evaluations = {e.project_id: e for e in ProjectEvaluation.objects.filter(project__in=ids).order_by()}
+    monitoring_lines: dict[int, dict[int, Any]] = defaultdict(dict)
+    for line in (
+        IndicatorMonitoring.objects.filter(monitoring__round__cycle=cycle, monitoring__project__in=ids)
+        .order_by()
+        .values_list(*MONITORING_LINE_COLUMNS, named=True)
+    ):
+        monitoring_lines[line.monitoring_id][line.indicator_id] = line
+    evaluation_lines: dict[int, dict[int, Any]] = defaultdict(dict)
+    for line in (
+        IndicatorEvaluation.objects.filter(evaluation__project__in=ids)
+        .order_by()
+        .values_list(*EVALUATION_LINE_COLUMNS, named=True)
+    ):
+        evaluation_lines[line.evaluation_id][line.indicator_id] = line
     calendar = monitoring_calendar(cycle)
     rules = light_rules_for(cycle)
     weights = weights_for(cycle)
     statuses = []
     for project in projects:
-        indicators = list(project.indicators.all())
-        monitoring = next(iter(project.monitoring_reports.all()), None)
+        rows = indicators.get(project.pk, [])
+        parsed = [stored_target(row) for row in rows]
+        monitoring = monitorings.get(project.pk)
         lights: dict[str, int] = defaultdict(int)
         if monitoring is not None:
-            lines = {line.indicator_id: line for line in monitoring.lines.all()}
-            for indicator in indicators:
-                line = lines.get(indicator.pk)
+            lines = monitoring_lines.get(monitoring.pk, {})
+            for row, target in zip(rows, parsed, strict=True):
+                line = lines.get(row.pk)
                 value = light(
-                    indicator.parsed,
+                    target,
                     actual=line.actual_value if line else None,
                     progress=line.progress if line else None,
                     month=calendar.month,
@@ -392,15 +423,20 @@ def unit_overview(*, cycle: BudgetCycle, unit: Unit) -> list[ProjectStatus]:
                 if value:
                     lights[value.value] += 1
         evaluation = evaluations.get(project.pk)
+        score = None
+        if evaluation is not None:
+            score = _project_score(
+                evaluation, rows, weights, lines=evaluation_lines.get(evaluation.pk, {}), parsed=parsed
+            )
         statuses.append(
             ProjectStatus(
                 project=project,
-                indicator_count=len(indicators),
-                problems=len(target_problems(target_rows(indicators))),
+                indicator_count=len(rows),
+                problems=len(target_problems(target_rows(rows, parsed))),
                 monitoring=monitoring,
                 lights=dict(lights),
                 evaluation=evaluation,
-                score=_project_score(evaluation, indicators, weights) if evaluation else None,
+                score=score,
             )
         )
     return statuses
@@ -478,16 +514,16 @@ def bureau_overview(*, cycle: BudgetCycle, units: QuerySet[Unit]) -> list[UnitSt
 
 
 def _indicator_inputs(
-    indicators: list[Indicator], lines: dict[int, IndicatorEvaluation]
+    indicators: list[Indicator], lines: dict[int, IndicatorEvaluation], parsed: list | None = None
 ) -> list[scoring.IndicatorInput]:
     inputs = []
-    for indicator in indicators:
+    for n, indicator in enumerate(indicators):
         line = lines.get(indicator.pk)
         inputs.append(
             scoring.IndicatorInput(
                 key=indicator.pk,
                 level1=indicator.level1,
-                target=indicator.parsed,
+                target=parsed[n] if parsed is not None else indicator.parsed,
                 actual=line.actual_value if line else None,
                 achievement=line.achievement if line else "",
                 band_percent=line.band_percent if line else None,
@@ -499,14 +535,21 @@ def _indicator_inputs(
 
 
 def _project_score(
-    evaluation: ProjectEvaluation, indicators: list[Indicator], weights: scoring.Weights
+    evaluation: ProjectEvaluation,
+    indicators: list[Indicator],
+    weights: scoring.Weights,
+    *,
+    lines: dict | None = None,
+    parsed: list | None = None,
 ) -> scoring.ProjectScore:
-    lines = {line.indicator_id: line for line in evaluation.lines.all()}
+    """``lines``: the evaluation's lines by indicator id, when the caller has read them."""
+    if lines is None:
+        lines = {line.indicator_id: line for line in evaluation.lines.all()}
     return scoring.score_project(
         weights=weights,
         budget=evaluation.adjusted_budget,
         spending=evaluation.spending,
-        indicators=_indicator_inputs(indicators, lines),
+        indicators=_indicator_inputs(indicators, lines, parsed),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,6 +56,8 @@ from .models import (
 from .rules import TargetRow, target_problems
 
 # --- Helpers -------------------------------------------------------------------------------
+
+PROJECTS_PAGE = 50  # projects per page of a unit's performance page
 
 
 def _cycle(year: int) -> BudgetCycle:
@@ -197,14 +200,17 @@ def monitoring_open(request: HttpRequest, year: int) -> HttpResponse:
 def unit_page(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
     unit = _unit(request, unit_code)
     cycle = _cycle(year)
-    statuses = selectors.unit_overview(cycle=cycle, unit=unit)
+    page = Paginator(selectors.projects_of_unit(cycle=cycle, unit=unit), PROJECTS_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "performance/unit.html",
         {
             "cycle": cycle,
             "unit": unit,
-            "statuses": statuses,
+            "page": page,
+            "statuses": selectors.unit_overview(cycle=cycle, unit=unit, projects=list(page.object_list)),
             "department_target": selectors.department_target_detail(cycle=cycle, unit=unit),
             "department_evaluation": selectors.department_evaluation_get(cycle=cycle, unit=unit),
             "round": selectors.monitoring_round_of(cycle),

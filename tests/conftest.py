@@ -24,6 +24,15 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the consistency findings of a settled cycle are
+    kept there): a cycle of an earlier test may have had the same id."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db) -> BudgetCycle:
     # A transactional test (the browser journeys) flushes the database when it ends.

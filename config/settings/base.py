@@ -226,6 +226,26 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# The cache keeps a settled cycle's consistency findings (budgets/consistency.py). CACHE_URL
+# redis://… in production (shared by every web process, so a change seen by one is seen by all);
+# otherwise each process's own memory. Short socket timeouts: an unreachable Redis costs a page
+# half a second at most, and the page is then computed without the cache (never an error).
+CACHE_URL = env_str("CACHE_URL", "")
+
+
+def cache_settings(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "budget",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "budget"}
+
+
+CACHES = {"default": cache_settings(CACHE_URL)}
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

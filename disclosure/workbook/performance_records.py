@@ -23,12 +23,26 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
 
 
 class PerformanceRecords:
+    """Reads a cycle's targets at most once per source: every unit's department targets in one
+    query (and one each for their tasks and indicators), every project's indicators in one query,
+    so that a workbook takes the same number of queries whatever the number of projects."""
+
+    def __init__(self) -> None:
+        self._targets: dict[int, dict[int, DepartmentTarget]] = {}
+        self._indicators: dict[int, dict[int, list[dict[str, Any]]]] = {}
+
+    def _targets_of(self, cycle: BudgetCycle) -> dict[int, DepartmentTarget]:
+        if cycle.pk not in self._targets:
+            self._targets[cycle.pk] = {
+                target.unit_id: target
+                for target in DepartmentTarget.objects.filter(cycle=cycle).prefetch_related(
+                    "tasks", "indicators"
+                )
+            }
+        return self._targets[cycle.pk]
+
     def department_targets(self, *, cycle: BudgetCycle, unit: Unit) -> dict[str, Any] | None:
-        target = (
-            DepartmentTarget.objects.filter(cycle=cycle, unit=unit)
-            .prefetch_related("tasks", "indicators")
-            .first()
-        )
+        target = self._targets_of(cycle).get(unit.pk)
         if target is None:
             return None
         tasks = [
@@ -54,7 +68,13 @@ class PerformanceRecords:
         }
 
     def project_indicators(self, *, project: Project) -> list[dict[str, Any]]:
-        return [_indicator(i) for i in project.indicators.all()]
+        cycle_id = project.budget.cycle_id
+        if cycle_id not in self._indicators:
+            by_project: dict[int, list[dict[str, Any]]] = {}
+            for indicator in Indicator.objects.filter(project__budget__cycle_id=cycle_id):
+                by_project.setdefault(indicator.project_id, []).append(_indicator(indicator))
+            self._indicators[cycle_id] = by_project
+        return self._indicators[cycle_id].get(project.pk, [])
 
     def projects_with_indicators(self, *, cycle: BudgetCycle) -> set[int]:
         """The ids of the cycle's projects that have indicators (one query)."""

@@ -4,6 +4,7 @@ table number, title, 单位名称 and 单位：万元, the header with its merge
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -20,6 +21,37 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="E8EEF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F3F6FA")
 CHECK_SHEET = "检查结果"
+
+BOLD = Font(bold=True)
+RIGHT = Alignment(horizontal="right")
+TOP = Alignment(vertical="top")
+TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class Styles:
+    """Each distinct cell format of a workbook is built once: the first cell of a format gets its
+    font, fill, border, alignment and number format the usual way; the others get a copy of that
+    cell's style (openpyxl's index into the workbook's style tables), which is what openpyxl would
+    end up storing anyway, without hashing a new Font and Alignment for every cell."""
+
+    def __init__(self) -> None:
+        self._arrays: dict = {}
+
+    @classmethod
+    def of(cls, workbook: Workbook) -> Styles:
+        styles = getattr(workbook, "_budget_styles", None)
+        if styles is None:
+            styles = workbook._budget_styles = cls()
+        return styles
+
+    def apply(self, cell, key, **attributes) -> None:
+        array = self._arrays.get(key)
+        if array is not None:
+            cell._style = copy(array)
+            return
+        for name, value in attributes.items():
+            setattr(cell, name, value)
+        self._arrays[key] = copy(cell._style)
 
 
 def as_text(cell) -> None:
@@ -66,6 +98,7 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
         sheet.cell(row=row, column=width, value=table.money_unit).alignment = Alignment(horizontal="right")
     row += 1
     row = _write_header(sheet, table, row)
+    styles = Styles.of(workbook)
     merges = []
     for data_row in table.rows:
         merges += [
@@ -73,14 +106,18 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
             for column, (colspan, rowspan) in data_row.spans.items()
             if colspan > 1 or rowspan > 1
         ]
+        style = data_row.style if data_row.style in {"total", "group"} else ""
         for column, value in enumerate(data_row.cells, start=1):
             cell = sheet.cell(row=row, column=column)
-            _put(cell, value)
-            cell.border = BOX
-            if data_row.style in {"total", "group"}:
-                cell.font = Font(bold=True)
-            if data_row.style == "total":
-                cell.fill = TOTAL_FILL
+            fmt = _put(cell, value)
+            attributes = {"border": BOX, "alignment": fmt[1]}
+            if fmt[0]:
+                attributes["number_format"] = fmt[0]
+            if style:
+                attributes["font"] = BOLD
+            if style == "total":
+                attributes["fill"] = TOTAL_FILL
+            styles.apply(cell, (style, fmt[0], id(fmt[1])), **attributes)
         row += 1
     # merged after every row is written: a covered cell takes no value (openpyxl's MergedCell)
     for top, left, bottom, right in merges:
@@ -121,27 +158,34 @@ def _write_header(sheet: Worksheet, table: Table, row: int) -> int:
     return row + len(table.header)
 
 
-def _put(cell, value) -> None:
+def _alignment(indent: int) -> Alignment:
+    if indent not in _INDENTS:
+        _INDENTS[indent] = Alignment(indent=indent * 2, vertical="top")
+    return _INDENTS[indent]
+
+
+_INDENTS: dict[int, Alignment] = {}
+
+
+def _put(cell, value) -> tuple[str, Alignment]:
+    """Writes the value; returns its format (number format, alignment), shared by equal cells."""
     if isinstance(value, Wan):
         shown = value.shown
         cell.value = None if shown is None else (int(shown) if value.places == 0 else shown)
-        cell.number_format = "#,##0" if value.places == 0 else "#,##0.00"
-        cell.alignment = Alignment(horizontal="right")
-    elif isinstance(value, Yuan):
+        return ("#,##0" if value.places == 0 else "#,##0.00"), RIGHT
+    if isinstance(value, Yuan):
         cell.value = value.yuan
-        cell.number_format = "0.00"
-        cell.alignment = Alignment(horizontal="right")
-    elif isinstance(value, Label):
+        return "0.00", RIGHT
+    if isinstance(value, Label):
         cell.value = value.text
         as_text(cell)
-        cell.alignment = Alignment(indent=value.indent * 2, vertical="top")
-    elif isinstance(value, Decimal):
+        return "", _alignment(value.indent)
+    if isinstance(value, Decimal):
         cell.value = value
-        cell.alignment = Alignment(horizontal="right")
-    else:
-        cell.value = value
-        as_text(cell)
-        cell.alignment = Alignment(wrap_text=isinstance(value, str) and len(value) > 30, vertical="top")
+        return "", RIGHT
+    cell.value = value
+    as_text(cell)
+    return "", TOP_WRAP if isinstance(value, str) and len(value) > 30 else TOP
 
 
 def _default_widths(table: Table) -> list[int]:
@@ -173,6 +217,7 @@ def write_check_sheet(workbook: Workbook, findings: Iterable[Finding], *, title:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.border = BOX
+    styles = Styles.of(workbook)
     for row, finding in enumerate(findings, start=5):
         values = [
             finding.table,
@@ -186,6 +231,6 @@ def write_check_sheet(workbook: Workbook, findings: Iterable[Finding], *, title:
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
             as_text(cell)
-            cell.border = BOX
+            styles.apply(cell, "check", border=BOX)
     for letter, chars in zip("ABCDEFG", (10, 16, 36, 12, 36, 12, 10), strict=True):
         sheet.column_dimensions[letter].width = chars

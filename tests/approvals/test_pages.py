@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from approvals.services import adjustment_request
 from budgets.services import item_transition
+from core.roles import Role
 
-from .conftest import adjustment_through_the_chain, sub_items_for, user
+from .conftest import adjustment_through_the_chain, new_project, sub_items_for, user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,20 @@ def test_the_project_page_disables_submit_until_the_check_list_is_clean(budget_2
     assert "请填写年度绩效目标" in page
     submit_form = page[page.index('data-action="submit"') :]
     assert "disabled" in submit_form[: submit_form.index("</form>")]
+
+
+def test_dashboard_counts_what_waits_and_names_the_oldest_item_at_hq(budget_2021, client):
+    first, second = new_project(budget_2021, name="先送审项目"), new_project(budget_2021, name="后送审项目")
+    for project in (first, second):
+        for action, who in [("submit", "baoan_preparer"), ("sign_off", "baoan_head")]:
+            item_transition(item=project, action=action, actor=user(who))
+    waiting_at_branch = new_project(budget_2021, name="待分局审核项目")
+    item_transition(item=waiting_at_branch, action="submit", actor=user("baoan_preparer"))
+    client.force_login(user("hq_reviewer"))
+    d = client.get(reverse("approvals:dashboard", args=[2021])).context["d"]
+    waiting = dict(d.waiting)
+    assert waiting[Role.HQ_REVIEWER] == 2  # the two signed off; nothing else of 2021 waits at HQ
+    assert waiting[Role.BRANCH_HEAD] >= 1
+    assert d.oldest == first  # signed off first
+    baoan = next(r for r in d.rows if r.unit.code == "baoan")
+    assert baoan.stage_counts["submitted"] == 2 and baoan.stage_counts["with_branch_head"] == 1

@@ -79,3 +79,29 @@ def test_a_redelivered_task_takes_back_its_own_claim(message):
     assert claim(message.pk, "task-9") == 1
     assert claim(message.pk, "task-other") is None  # within the lease, someone else's
     assert claim(message.pk, "task-9") == 2
+
+
+def test_the_final_dot_is_not_held_back_by_nagle(smtp, message):
+    """The '.' is a separate small write after the commit: the socket sends it at once
+    (TCP_NODELAY), not after the server's delayed ACK of the message (about 40 ms each)."""
+    backend = get_connection()
+    attempt = claim(message.pk, "task-1")
+    assert send_one(message, attempt, backend)
+    assert backend.connection.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    backend.close()
+    assert len(smtp.messages) == 1
+
+
+def test_a_batch_is_claimed_at_once_and_sent_once_over_one_connection(smtp, db):
+    from core import mail
+
+    user = UserFactory(email="li@example.invalid")
+    ids = [
+        OutboxMessage.objects.create(recipient=user, email=user.email, kind=MessageKind.REMINDER,
+                                     subject=f"提醒 {i}", body="正文").pk
+        for i in range(5)
+    ]  # fmt: skip
+    assert mail.send(message_ids=ids, token="task-7") == 5
+    assert mail.send(message_ids=ids, token="task-7") == 0  # the same task again: all sent already
+    assert len(smtp.messages) == 5
+    assert set(OutboxMessage.objects.filter(pk__in=ids).values_list("status", "attempts")) == {("sent", 1)}
