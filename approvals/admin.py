@@ -19,6 +19,7 @@ from budgets import history
 from budgets import services as budget_services
 from budgets.models import AdjustmentRequest, AdjustmentState
 from budgets.money import format_wan
+from budgets.notes import project_notes
 from budgets.workflow import machine_of
 from core import policy
 from core.admin import ReadOnlyAdmin
@@ -163,7 +164,7 @@ class QueueAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewQueueProject)
 class ReviewQueueProjectAdmin(QueueAdmin):
-    list_display = ["name", "unit", "state", "waiting", "amount_wan", "page_link"]
+    list_display = ["name", "unit", "state", "waiting", "amount_wan", "notes_summary", "page_link"]
     list_filter = [("budget__unit", admin.RelatedOnlyFieldListFilter), "state", WaitingFilter, AmountFilter]
     search_fields = ["name", "budget__unit__name"]
     list_select_related = ["budget__unit", "budget__cycle"]
@@ -185,6 +186,15 @@ class ReviewQueueProjectAdmin(QueueAdmin):
     @admin.display(description=_("amount (万元)"))
     def amount_wan(self, obj):
         return format_wan(obj.amount, places=2)
+
+    @admin.display(description=_("notes"))
+    def notes_summary(self, obj):
+        """What other apps note beside the request (the library's suggested amount); the queue is
+        HQ's only."""
+        found = project_notes(obj, bureau_wide=True)
+        if not found:
+            return "—"
+        return format_html_join(format_html("<br>"), "{}：{}", ((n.title, n.summary) for n in found))
 
     @admin.display(description=_("page"))
     def page_link(self, obj):

@@ -13,7 +13,7 @@ from core.errors import BusinessRuleError
 from core.policy import can_view_bureau, membership_of, visible_units
 
 from . import history as workflow
-from . import services
+from . import notes, services
 from .adjustments import initial_amount
 from .consistency import check_cycle
 from .forms import (
@@ -134,6 +134,7 @@ def project_detail(request: HttpRequest, year: int, unit_code: str, pk: int) -> 
         "can_request_adjustment": policy.can_request_adjustment(request.user, project),
         "can_decide_adjustment": policy.can_decide_adjustment(request.user),
         "comment_targets": _comment_targets(project),
+        "project_notes": notes.project_notes(project, bureau_wide=policy.is_bureau_wide(request.user)),
         **_workflow_context(request.user, project),
     }
     return render(request, "budgets/project.html", context)

@@ -51,6 +51,8 @@ from core.models import Membership, Unit
 from core.roles import Role
 from performance.demo import performance_demo_load
 
+from .library import library_demo_load
+
 DEMO_DIR = Path(__file__).resolve().parent.parent / "budgets" / "demo_data"
 DEMO_YEAR = 2020
 DEMO_PASSWORD = "demo-2020"
@@ -504,6 +506,7 @@ def demo_load() -> DemoLoadResult:
     loader.users()
     loader.next_cycle()
     performance_demo_load(cycle=loader.cycle, result=result)
+    library_demo_load(result=result)
     return result
 
 

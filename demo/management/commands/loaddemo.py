@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from demo.library import library_demo_2021
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_is_loaded, demo_load
 
 
@@ -18,5 +19,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; nothing loaded.")
             return
         result = demo_load()
+        library_demo_2021(result=result)
         self.stdout.write(self.style.SUCCESS(f"Demo budget 2020 loaded: {result.summary()}."))
         self.stdout.write(f"Demo users ({len(DEMO_USERS)}), password '{DEMO_PASSWORD}' for all.")
