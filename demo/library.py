@@ -7,7 +7,8 @@ tables only, nothing any other part of the demo reads.
 
 ``library_demo_2021`` (``loaddemo`` runs it; the tests' demo does not, so that 2021 stays the
 empty preparation other tests start from) gives one 罗湖 project a poor 2020 self-evaluation and
-takes 罗湖's 2020 projects into its 2021 budget, so that the HQ reviewer sees a suggested cut
+takes 罗湖's recurring and continuing 2020 projects into its 2021 budget (those planning more than
+the 2021 assessment threshold wait for HQ's assessment), so that the HQ reviewer sees a suggested cut
 with its reasons. The evaluation's figures are invented for the demo (the seed has none): every
 indicator reached at 40 %, 55 % of the money spent.
 """
@@ -20,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from budgets.models import BudgetCycle, Project
+from library import selectors as library_selectors
 from library import services as library_services
 from library.models import LibraryProject, LibraryState, LibraryYear, PlanRow, ProjectKind
 from performance.lights import is_bound
@@ -83,9 +85,12 @@ def _user(username: str):
 
 
 def poor_project() -> Project:
-    """The 罗湖 2020 project with the most indicators (the first of them in the table's order)."""
+    """The 罗湖 2020 project with the most indicators among those the demo takes into 2021
+    (社保基金征收及偿付)."""
+    threshold = library_selectors.assessment_threshold(BudgetCycle.objects.get(year=DEMO_YEAR + 1))
     projects = Project.objects.filter(budget__cycle__year=DEMO_YEAR, budget__unit__code=POOR_UNIT)
-    return max(projects.order_by("sort_order", "pk"), key=lambda p: p.indicators.count())
+    candidates = [p for p in projects.order_by("sort_order", "pk") if p.amount <= threshold]
+    return max(candidates, key=lambda p: p.indicators.count())
 
 
 def _poor_line(indicator) -> dict:
@@ -122,8 +127,13 @@ def library_demo_2021(*, result) -> None:
         state=LibraryState.EXECUTING,
         kind__in=[ProjectKind.RECURRING, ProjectKind.CONTINUING],
     )
+    threshold = library_selectors.assessment_threshold(cycle)
     for entry in entries:
-        if entry.years.filter(cycle=cycle).exists():
+        # A project planning more than the threshold waits for HQ's 2021 assessment (the gate).
+        if (
+            entry.years.filter(cycle=cycle).exists()
+            or library_selectors.planned_amount(entry, year=cycle.year) > threshold
+        ):
             continue
         library_services.library_transition(
             library_project=entry, action="take_into_budget", actor=preparer, cycle=cycle

@@ -114,10 +114,14 @@ def approved_before(library_project: LibraryProject, *, year: int) -> bool:
 
 
 def requested_amount(project: Project) -> Decimal:
-    """What the unit asked HQ for: the amount of the latest sign-off, before any cut (the
-    request as it is when it was never signed off)."""
-    sign_off = events_of(project).filter(type=EventType.SIGN_OFF).first()
+    """What the unit asked HQ for: the amount of the latest sign-off; without one, the amount
+    before HQ's first cut; without either, the request as it is."""
+    project_events = events_of(project)
+    sign_off = project_events.filter(type=EventType.SIGN_OFF).first()
     fields = (sign_off.data.get("snapshot") or {}).get("fields", {}) if sign_off else {}
+    if "fiscal_amount" not in fields:
+        first_cut = project_events.filter(type=EventType.CUT).order_by("created_at", "id").first()
+        fields = first_cut.data.get("before", {}) if first_cut else {}
     if "fiscal_amount" in fields:
         return Decimal(fields["fiscal_amount"] or 0) + Decimal(fields.get("other_amount") or 0)
     return project.amount
