@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from budgets import history
@@ -194,7 +195,7 @@ class ReviewQueueProjectAdmin(QueueAdmin):
         found = project_notes(obj, bureau_wide=True)
         if not found:
             return "—"
-        return format_html_join(format_html("<br>"), "{}：{}", ((n.title, n.summary) for n in found))
+        return format_html_join(mark_safe("<br>"), "{}：{}", ((n.title, n.summary) for n in found))
 
     @admin.display(description=_("page"))
     def page_link(self, obj):

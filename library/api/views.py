@@ -4,6 +4,8 @@ another unit's object answers 404, a refused rule 400 in the one error shape."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -38,7 +40,7 @@ class LibraryProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def get_serializer_class(self):
         return s.LibraryProjectSerializer if self.action == "list" else s.LibraryProjectDetailSerializer
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs) -> Response:
         membership = policy.membership_of(request.user)
         if membership is None:
             raise BusinessRuleError("forbidden", "只有单位经办人或负责人可以申报项目。")
@@ -53,7 +55,7 @@ class LibraryProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Response(s.LibraryProjectDetailSerializer(project).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk=None) -> Response:
+    def transition(self, request: Request, pk=None, **kwargs) -> Response:
         project = self.get_object()
         year = request.data.get("year")
         services.library_transition(
@@ -64,7 +66,7 @@ class LibraryProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Response(s.LibraryProjectDetailSerializer(project).data)
 
     @action(detail=True, methods=["post"])
-    def assessments(self, request: Request, pk=None) -> Response:
+    def assessments(self, request: Request, pk=None, **kwargs) -> Response:
         project = self.get_object()
         assessment = services.assessment_record(
             actor=request.user, library_project=project, cycle=_cycle(request.data.get("year")),
@@ -74,7 +76,7 @@ class LibraryProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Response(s.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
-    def plan(self, request: Request, pk=None) -> Response:
+    def plan(self, request: Request, pk=None, **kwargs) -> Response:
         project = self.get_object()
         services.plan_save(
             actor=request.user, library_project=project, made_in=_cycle(request.data.get("year")).year,
@@ -86,7 +88,8 @@ class LibraryProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 class SuggestionView(APIView):
     """The suggested amount of a year's request (``/suggestions/<budgets project id>/``)."""
 
-    def get(self, request: Request, project_id: int) -> Response:
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, project_id: int, **kwargs) -> Response:
         project = get_object_or_404(Project.objects.restrict(request.user), pk=project_id)
         if not policy.is_bureau_wide(request.user):
             raise PermissionDenied()
