@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from budgets.money import format_wan
+from budgets.money import format_figure, format_wan
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -110,7 +110,7 @@ def _why(rule: Rule, facts: Facts) -> str:
         return _("execution rate %(rate)s%% (%(source)s) below %(threshold)s%%") % {
             "rate": facts.execution_rate,
             "source": facts.source,
-            "threshold": rule.threshold,
+            "threshold": format_figure(rule.threshold),
         }
     return _("%(count)s red monitoring lights") % {"count": facts.red_lights}
 
@@ -119,17 +119,17 @@ def _change(rule: Rule, requested: Decimal, facts: Facts) -> tuple[Decimal, str]
     share = rule.percent / HUNDRED
     if rule.effect == "cut_request":
         change = -(requested * share)
-        what = _("cut %(percent)s%% of the request") % {"percent": rule.percent}
+        what = _("cut %(percent)s%% of the request") % {"percent": format_figure(rule.percent)}
     elif rule.effect == "cut_unspent":
         unspent = facts.unspent or ZERO
         change = -(unspent * share)
         what = _("cut %(percent)s%% of the %(unspent)s 万元 left unspent") % {
-            "percent": rule.percent,
+            "percent": format_figure(rule.percent),
             "unspent": format_wan(unspent, places=2),
         }
     elif rule.effect == "raise_request":
         change = requested * share
-        what = _("allow %(percent)s%% above the request") % {"percent": rule.percent}
+        what = _("allow %(percent)s%% above the request") % {"percent": format_figure(rule.percent)}
     else:
         raise ValueError(f"unknown effect {rule.effect!r}")
     return change, what

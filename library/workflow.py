@@ -18,6 +18,8 @@ that request (``library.apps``: a hook of the request machine), by the approver.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,6 +106,16 @@ def once_a_year(step: Step) -> None:
         raise BusinessRuleError("one_off", _("A one-off project is taken into one year's budget only."))
 
 
+COPIED_FROM_LAST_YEAR = (
+    "project_type",
+    "use_of_funds",
+    "functional_code",
+    "funding_source",
+    "purpose",
+    "annual_goal",
+)
+
+
 def create_request(step: Step) -> None:
     """The year's request, a draft of the unit's budget, from the library entry and its plan."""
     cycle = _cycle(step)
@@ -126,16 +138,14 @@ def create_request(step: Step) -> None:
         "midterm_goal": library_project.midterm_goal,
         "last_year_amount": previous.amount if previous else None,
     }
+    # The year's own period; a continuing project keeps its start and runs at least to the year's end.
+    data["start_date"], data["end_date"] = date(cycle.year, 1, 1), date(cycle.year, 12, 31)
     if previous is not None:
-        for name in (
-            "project_type",
-            "use_of_funds",
-            "functional_code",
-            "funding_source",
-            "purpose",
-            "annual_goal",
-        ):
+        for name in COPIED_FROM_LAST_YEAR:
             data[name] = getattr(previous, name)
+        if library_project.kind == ProjectKind.CONTINUING and previous.start_date:
+            data["start_date"] = previous.start_date
+            data["end_date"] = max(previous.end_date or data["end_date"], data["end_date"])
     project = budget_services.project_create(budget=budget, actor=step.actor, data=data)
     LibraryYear.objects.create(library_project=library_project, project=project, cycle=cycle)
     step.data.update({"year": cycle.year, "project": project.pk, "amount": str(amount)})

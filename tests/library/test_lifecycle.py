@@ -1,6 +1,7 @@
 """Every rule of the library's lifecycle (library/workflow.py): who may move a project, what is
 refused and why."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -143,6 +144,7 @@ def test_the_unit_takes_an_admitted_project_into_its_budget_as_a_draft_request(a
     assert request.state == State.DRAFT
     assert request.name == admitted.name and request.amount == Decimal("800000.00")
     assert request.total_amount == Decimal("1800000.00")  # the three planned years
+    assert (request.start_date, request.end_date) == (date(2021, 1, 1), date(2021, 12, 31))
     assert events_of(admitted).first().data["project"] == request.pk
 
 
