@@ -3,7 +3,9 @@ projects, plans, assessments and decisions are records to read (they change thro
 library's pages and services only)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from budgets.money import format_yuan
 from core import policy
 from core.admin import ReadOnlyAdmin
 
@@ -82,4 +84,9 @@ class AssessmentAdmin(RestrictedRecords):
 
 @admin.register(SuggestionDecision)
 class SuggestionDecisionAdmin(RestrictedRecords):
-    list_display = ["project", "requested", "suggested", "decided", "distance"]
+    list_display = ["project", "event", "requested", "suggested", "decided", "distance_yuan"]
+    list_select_related = ["project", "event"]
+
+    @admin.display(description=_("distance from the suggestion (yuan)"))
+    def distance_yuan(self, obj):
+        return format_yuan(obj.distance)

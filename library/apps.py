@@ -8,6 +8,7 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from budgets.checks import register_project_check
+        from budgets.cycles import register_cycle_start_hook
         from budgets.notes import register_project_note
         from budgets.workflow import register_request_hook
 
@@ -17,3 +18,4 @@ class LibraryConfig(AppConfig):
         register_project_note(notes.library_note)
         register_project_note(notes.suggestion_note)
         register_request_hook(services.request_decided)
+        register_cycle_start_hook(services.plan_roll_forward)

@@ -185,3 +185,13 @@ def test_a_request_new_to_the_budget_has_no_suggestion(admitted, users, cycle202
                                 cycle=cycle2021)  # fmt: skip
     request = LibraryYear.objects.get(library_project=admitted).project
     assert selectors.suggestion_for(request) is None
+
+
+def test_starting_a_new_budget_year_rolls_the_plans_forward(continuing_2020, users):
+    from budgets.cycles import cycle_start
+    from budgets.models import CatalogueVersion
+
+    cycle_start(actor=users["hq_approver"], year=2022, disclosure_format="2022",
+                procurement_catalogue=CatalogueVersion.objects.get(code="2020"))  # fmt: skip
+    amount = plan(continuing_2020, 2021)[1][1]
+    assert plan(continuing_2020, 2022)[:2] == [(2022, amount), (2023, amount)]
