@@ -8,6 +8,7 @@ urlpatterns = [
     path("library/", views.index, name="index"),
     path("library/new/", views.propose, name="propose"),
     path("library/roll/", views.roll, name="roll"),
+    path("library/import/", views.import_rows, name="import"),
     path("library/<int:pk>/", views.project, name="project"),
     path("library/<int:pk>/transition/", views.transition, name="transition"),
     path("library/<int:pk>/assess/", views.assess, name="assess"),

@@ -14,7 +14,7 @@ from core import policy
 from core.errors import BusinessRuleError
 from core.roles import UNIT_STAFF_ROLES
 
-from . import selectors, services
+from . import importing, selectors, services
 from .models import DIMENSIONS, Conclusion, LibraryProject, LibraryYear, ProjectKind
 from .workflow import LIBRARY
 
@@ -78,6 +78,33 @@ def propose(request: HttpRequest) -> HttpResponse:
     return render(request, "library/propose.html", {
         "cycle": cycle, "kinds": ProjectKind.choices, "categories": ProjectCategory.objects.all(),
         "values": values, "years": [cycle.year + i for i in range(3)],
+    })  # fmt: skip
+
+
+@login_required
+def import_rows(request: HttpRequest) -> HttpResponse:
+    membership = policy.membership_of(request.user)
+    cycle = _preparing_cycle()
+    if (
+        membership is None
+        or cycle is None
+        or not policy.acts_for_unit(request.user, membership.unit_id, UNIT_STAFF_ROLES)
+    ):
+        raise Http404
+    errors = []
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            created = importing.library_import(actor=request.user, unit=membership.unit, cycle=cycle,
+                                               file=request.FILES["file"])  # fmt: skip
+        except importing.ImportRefused as refused:
+            errors = refused.errors
+        else:
+            messages.success(
+                request, _("Proposed to the library: %(count)d projects.") % {"count": len(created)}
+            )
+            return redirect("library:index")
+    return render(request, "library/import.html", {
+        "cycle": cycle, "errors": errors, "years": [cycle.year + i for i in range(3)],
     })  # fmt: skip
 
 
