@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -306,6 +307,13 @@ class SuggestionRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The admin's form says what the database constraints hold."""
+        if self.condition == Condition.GRADE and not self.grade:
+            raise ValidationError({"grade": _("Choose the grade this rule reads.")})
+        if self.condition != Condition.GRADE and self.threshold is None:
+            raise ValidationError({"threshold": _("Give the threshold this rule compares with.")})
 
 
 class SuggestionDecision(AppendOnly):

@@ -163,3 +163,23 @@ def test_hq_edits_the_suggestion_rules_in_the_admin_and_the_auditor_only_reads_t
     assert client_for(client, users["auditor"]).post(url, {}).status_code == 403
     page = client_for(client, users["hq_approver"]).get(url)
     assert page.status_code == 200
+
+
+def test_a_rule_without_its_grade_or_threshold_is_refused_by_the_admin_form(client, users):
+    client_for(client, users["hq_approver"])
+    url = reverse("admin:library_suggestionrule_add")
+    page = client.post(url, {"name": "无阈值", "condition": "execution_below", "effect": "cut_request",
+                             "percent": "10", "active": "on", "sort_order": "9"})  # fmt: skip
+    assert page.status_code == 200 and "threshold" in page.context["adminform"].form.errors
+    assert not SuggestionRule.objects.filter(name="无阈值").exists()
+
+
+def test_the_library_list_and_the_api_list_take_a_fixed_number_of_queries(
+    client, users, django_assert_max_num_queries
+):
+    client_for(client, users["hq_reviewer"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("library:index")).status_code == 200
+    api = api_for(users["hq_reviewer"])
+    with django_assert_max_num_queries(12):
+        assert api.get("/api/v1/library/projects/").status_code == 200
