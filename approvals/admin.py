@@ -13,12 +13,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from budgets import history
 from budgets import services as budget_services
 from budgets.models import AdjustmentRequest
 from budgets.money import format_money
+from budgets.notes import project_notes
 from budgets.workflow import machine_of
 from core import policy
 from core.errors import BusinessRuleError
@@ -167,7 +169,7 @@ class QueueAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewQueueProject)
 class ReviewQueueProjectAdmin(QueueAdmin):
-    list_display = ["name", "unit", "state", "waiting", "amount_wan", "page_link"]
+    list_display = ["name", "unit", "state", "waiting", "amount_wan", "notes_summary", "page_link"]
     list_filter = [("budget__unit", admin.RelatedOnlyFieldListFilter), "state", WaitingFilter, AmountFilter]
     search_fields = ["name", "budget__unit__name"]
     list_select_related = ["budget__unit", "budget__cycle"]
@@ -189,6 +191,15 @@ class ReviewQueueProjectAdmin(QueueAdmin):
     @admin.display(description=_("amount (万元)"))
     def amount_wan(self, obj):
         return format_money(obj.amount)
+
+    @admin.display(description=_("notes"))
+    def notes_summary(self, obj):
+        """What other apps note beside the request (the library's suggested amount); the queue is
+        HQ's only."""
+        found = project_notes(obj, bureau_wide=True)
+        if not found:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}：{}", ((n.title, n.summary) for n in found))
 
     @admin.display(description=_("page"))
     def page_link(self, obj):

@@ -4,13 +4,14 @@ template of ``models.default_deadlines``, and what the new year carries over fro
 Starting year Y carries, from the cycle of Y-1: a draft budget for every active unit that had one
 (or for every active unit when the application holds no Y-1), and each unit's 三公 figures of
 Y-1, copied as the new budget's "last year" row (表8 / 表12 print both years). Nothing else is
-copied: projects are new requests, and the prior-year totals the year-over-year text prints are
+copied here: projects are new requests (the project library, registered with
+``register_cycle_start_hook``, rolls its plans forward), and the prior-year totals the year-over-year text prints are
 computed from the Y-1 cycle's own lines (``budgets.selectors``), never stored twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,6 +108,18 @@ def _check_start(*, actor, year: int, disclosure_format: str, deadlines: Mapping
             )  # fmt: skip
 
 
+CycleStartHook = Callable[..., object]
+_START_HOOKS: list[CycleStartHook] = []
+
+
+def register_cycle_start_hook(hook: CycleStartHook) -> CycleStartHook:
+    """Apps above budgets carry their own things into a new year, in its transaction (the
+    project library rolls its three-year plans forward, from its AppConfig.ready)."""
+    if hook not in _START_HOOKS:
+        _START_HOOKS.append(hook)
+    return hook
+
+
 @transaction.atomic
 def cycle_start(
     *,
@@ -163,6 +176,8 @@ def cycle_start(
             copy.save()
             carried.append(copy)
 
+    for hook in _START_HOOKS:
+        hook(cycle=cycle, actor=actor)
     events.record(
         subject=cycle,
         event_type=EventType.CYCLE_START,

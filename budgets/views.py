@@ -16,7 +16,7 @@ from core.next_step import next_step
 from core.policy import can_view_bureau, membership_of, visible_units
 
 from . import history as workflow
-from . import services
+from . import notes, services
 from .adjustments import initial_amount
 from .consistency import check_cycle
 from .deadlines import owed_deadline, unit_deadlines
@@ -165,6 +165,7 @@ def project_detail(request: HttpRequest, year: int, unit_code: str, pk: int) -> 
         "initial_amount": initial_amount(project),
         "can_request_adjustment": policy.can_request_adjustment(request.user, project),
         "comment_targets": _comment_targets(project),
+        "project_notes": notes.project_notes(project, bureau_wide=policy.is_bureau_wide(request.user)),
         **_workflow_context(request.user, project),
     }
     return render(request, "budgets/project.html", context)

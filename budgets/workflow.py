@@ -21,6 +21,7 @@ tables of the one engine (``core.workflow``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.urls import reverse
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import BusinessRuleError
 from core.events import events_of
-from core.models import EventComment, EventType
+from core.models import Event, EventComment, EventType
 from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
 from core.workflow import Machine, Step, Transition, table
 
@@ -141,6 +142,23 @@ def comments_record(step: Step, event) -> None:
             )
 
 
+RequestHook = Callable[[Step, Event], None]
+_REQUEST_HOOKS: list[RequestHook] = []
+
+
+def register_request_hook(hook: RequestHook) -> RequestHook:
+    """Apps above budgets act on a project request's transitions in their transaction (the
+    project library records the decision beside its suggestion, from its AppConfig.ready)."""
+    if hook not in _REQUEST_HOOKS:
+        _REQUEST_HOOKS.append(hook)
+    return hook
+
+
+def registered_hooks(step: Step, event: Event) -> None:
+    for hook in _REQUEST_HOOKS:
+        hook(step, event)
+
+
 PROJECT_REQUEST = Machine(
     name="project_request",
     model=Project,
@@ -150,7 +168,7 @@ PROJECT_REQUEST = Machine(
     next_actors=NEXT_ACTORS,
     link=_project_link,
     describe=lambda p: f"{p.budget.cycle.year} {p.budget.unit} · {p.name}",
-    after=(comments_record,),
+    after=(comments_record, registered_hooks),
     deadline_kind=DeadlineKind.PREPARATION,
 )
 UNIT_SUBMISSION = Machine(

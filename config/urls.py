@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("budgets.api.urls")),
     path("api/v1/", include("approvals.api")),
     path("", include("performance.urls")),
+    path("", include("library.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

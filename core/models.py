@@ -140,6 +140,15 @@ class EventType(models.TextChoices):
     SPENDING_IMPORT = "spending_import", _("Spending imported")
     # The yearly cycle (budgets.cycles).
     CYCLE_START = "cycle_start", _("Budget cycle started")
+    # The project library (library.workflow.LIBRARY), recorded on the library project.
+    LIBRARY_PROPOSE = "library_propose", _("Proposed to the project library")
+    LIBRARY_ASSESS = "library_assess", _("Ex-ante assessment recorded")
+    LIBRARY_ADMIT = "library_admit", _("Admitted to the project library")
+    LIBRARY_BUDGET = "library_budget", _("Taken into a year's budget")
+    LIBRARY_EXECUTE = "library_execute", _("In execution")
+    LIBRARY_COMPLETE = "library_complete", _("Completed")
+    LIBRARY_WITHDRAW = "library_withdraw", _("Withdrawn from the library")
+    PLAN_ROLL = "plan_roll", _("Three-year plan rolled forward")
 
 
 class AppendOnly(models.Model):

@@ -55,6 +55,8 @@ from core.models import Membership, Unit
 from core.roles import Role
 from performance.demo import performance_demo_load
 
+from .library import library_demo_load
+
 DEMO_DIR = Path(__file__).resolve().parent.parent / "budgets" / "demo_data"
 DEMO_YEAR = 2020
 DEMO_PASSWORD = "demo-2020"
@@ -540,6 +542,7 @@ def demo_load(*, today: date | None = None) -> DemoLoadResult:
     loader.next_cycle()
     loader.live_calendar()
     performance_demo_load(cycle=loader.cycle, result=result)
+    library_demo_load(result=result)
     return result
 
 

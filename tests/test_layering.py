@@ -17,6 +17,7 @@ LAYERS = {
     "performance": 2,
     "disclosure": 3,
     "reminders": 3,
+    "library": 3,
     "demo": 4,
 }
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "approvals",
     "disclosure",
     "reminders",
+    "library",
     "demo",
 ]
 
@@ -194,7 +195,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ProgressEnum": "performance.models.Progress"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressEnum": "performance.models.Progress",
+        "LibraryStateEnum": "library.models.LibraryState",
+        "ProjectKindEnum": "library.models.ProjectKind",
+        "ConclusionEnum": "library.models.Conclusion",
+    },
 }
 
 # Celery: the broker comes from CELERY_BROKER_URL. Without it, kombu's filesystem transport on

@@ -12,6 +12,7 @@ from approvals.services import adjustment_request
 from budgets.models import AssetCategory, AssetLine, BasicExpenditureLine, UnitBudget
 from budgets.services import item_transition, project_create
 from disclosure.models import ExportJob, ImportJob
+from library.models import LibraryYear
 
 from .conftest import complete_project_data, new_project, user
 
@@ -58,7 +59,13 @@ def branch_b(demo):
     upload = ImportJob.objects.create(cycle=budget.cycle, unit=budget.unit, requested_by=user("luohu_preparer"),
                                       file="disclosure/imports/x.xlsx", original_name=f"{SECRET}.xlsx")  # fmt: skip
     AssetLine.objects.get_or_create(budget=budget, category=AssetCategory.values[0])
+    library_year = (
+        LibraryYear.objects.filter(library_project__unit=budget.unit)
+        .select_related("library_project")
+        .first()
+    )
     return {"budget": budget, "project": draft, "approved": approved, "adjustment": adjustment,
+            "library_project": library_year.library_project, "library_year": library_year,
             "basic_line": BasicExpenditureLine.objects.filter(budget__unit__code="luohu").first(),
         "export": export, "import": upload, "sub_item": draft.sub_items.get()}  # fmt: skip
 
@@ -75,7 +82,8 @@ def _admin_object(name: str, b: dict):
         "project": b["project"].pk, "reviewqueueproject": b["project"].pk, "unitbudget": b["budget"].pk,
         "reviewqueuebudget": b["budget"].pk, "adjustmentrequest": b["adjustment"].pk,
         "projectsubitem": b["sub_item"].pk, "unit": b["budget"].unit_id, "exportjob": b["export"].pk,
-        "importjob": b["import"].pk,
+        "importjob": b["import"].pk, "libraryproject": b["library_project"].pk,
+        "libraryyear": b["library_year"].pk,
     }  # fmt: skip
     return by_model.get(model._meta.model_name, b["budget"].unit_id)
 
@@ -88,6 +96,10 @@ def _kwargs(name: str, params: list[str], b: dict) -> dict | None:
             kwargs[param] = values[param]
         elif param == "code" and name.startswith("unit"):
             kwargs[param] = "luohu"
+        elif param == "pk" and name.startswith("library:"):
+            kwargs[param] = b["library_year"].pk if "reason" in name else b["library_project"].pk
+        elif param == "project_id" and name.startswith("library:"):
+            kwargs[param] = b["project"].pk
         elif param == "pk":
             if name.startswith("disclosure:export"):
                 kwargs[param] = b["export"].pk
