@@ -11,6 +11,7 @@ urlpatterns = [
     path("workflow/", include("approvals.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("reminders/", include("reminders.urls")),
+    path("ceilings/", include("ceilings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

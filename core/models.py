@@ -134,6 +134,15 @@ class EventType(models.TextChoices):
     SPENDING_IMPORT = "spending_import", _("Spending imported")
     # The yearly cycle (budgets.cycles).
     CYCLE_START = "cycle_start", _("Budget cycle started")
+    # Ceilings and their rounds 一上 → 一下 → 二上 → 二下 (ceilings.workflow).
+    CEILING_SET = "ceiling_set", _("Ceiling set")
+    CEILING_ISSUE = "ceiling_issue", _("Ceiling issued (一下)")
+    CEILING_RECUT = "ceiling_recut", _("Ceiling changed by a cut scenario")
+    CEILING_SUBMIT = "ceiling_submit", _("Ranked requests submitted (二上)")
+    CEILING_RETURN = "ceiling_return", _("Ranked requests returned")
+    CEILING_APPROVE = "ceiling_approve", _("Ceiling approved (二下)")
+    RANKING_SAVED = "ranking_saved", _("Ranking saved")
+    BASIC_COMPUTED = "basic_computed", _("Basic expenditure computed from the standards")
 
 
 class AppendOnly(models.Model):
@@ -248,6 +257,7 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Deadline reminder")
     EXPORT = "export", _("Export ready")
     DIGEST = "digest", _("Daily digest")
+    WARNING = "warning", _("Monitoring warning")
 
 
 class OutboxMessage(models.Model):

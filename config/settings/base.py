@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "approvals",
     "disclosure",
     "reminders",
+    "ceilings",
     "demo",
 ]
 

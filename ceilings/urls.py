@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ceilings"
+
+urlpatterns = [
+    path("<int:year>/", views.cycle_ceilings, name="cycle"),
+    path("<int:year>/scenarios/", views.scenarios, name="scenarios"),
+    path("<int:year>/<slug:unit_code>/", views.unit_ceiling, name="unit"),
+    path("<int:year>/<slug:unit_code>/act/", views.ceiling_transition, name="act"),
+    path("<int:year>/<slug:unit_code>/standards/", views.standards, name="standards"),
+]
