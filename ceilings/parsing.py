@@ -33,7 +33,7 @@ def percent(value) -> Decimal:
         or rate != rate.quantize(Decimal("0.01"))
     ):
         raise BusinessRuleError(
-            "bad_percent", _("Enter a rate between −100 and 100 (e.g. −4 for a 4 % cut).")
+            "bad_percent", _("Enter a rate between −100 and 100 (e.g. −4 to cut by 4 per cent).")
         )
     return rate.quantize(Decimal("0.01"))
 

@@ -53,7 +53,7 @@ class StandardResource(resources.ModelResource):
     functional_code = fields.Field(
         "functional_code", "功能分类", widgets.ForeignKeyWidget(FunctionalCode, "code")
     )
-    note = fields.Field("note", "说明")
+    note = fields.Field("note", "说明", widgets.CharWidget(allow_blank=True))
 
     class Meta:
         model = ExpenditureStandard
@@ -61,3 +61,8 @@ class StandardResource(resources.ModelResource):
         fields = ("cycle", "kind", "basis", "amount", "economic_code", "functional_code", "note")
         skip_unchanged = True
         report_skipped = False
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing, as the admin does it: one bad row and no row of the file is written.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
