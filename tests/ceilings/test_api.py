@@ -28,7 +28,7 @@ def test_hq_lists_ceilings_with_what_falls_within_them(api, users, ceiling, baoa
     row = next(r for r in data if r["unit"] == "baoan")
     assert row["total"] == "900000.00" and row["round"] == Round.FIRST_UP
     assert row["kept_total"] == "900000.00" and row["below_total"] == "200000.00"
-    assert [r["mandated"] for r in row["kept"]][0] == "reserve"
+    assert row["kept"][0]["mandated"] == "reserve"
 
 
 def test_a_branch_sees_only_its_own_ceiling_and_404_for_another(api, users, ceiling):
