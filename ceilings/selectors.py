@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import F, Sum
 
 from budgets.models import BudgetCycle, Project, StaffingFact, UnitBudget
@@ -13,6 +14,7 @@ from budgets.selectors import budgets_with_totals
 from budgets.states import LOCKED_STATES
 from core.models import Unit
 from core.policy import restrict
+from performance.models import SpendingRecord
 
 from .fill import ZERO, Fill, Request, fill_to_ceiling, project_limit
 from .models import ExpenditureStandard, RequestRank, Round, RoundSnapshot, UnitCeiling
@@ -156,3 +158,49 @@ def basic_working(budget: UnitBudget) -> BasicWorking:
         by_code=by_economic_code(lines),
         entered=entered_by_economic_code(budget),
     )
+
+
+# --- All-year monitoring: spending against time elapsed ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ExecutionRow:
+    label: str
+    budget: Decimal
+    cumulative: list[Decimal]  # spent to the end of each month 1..as_of
+
+    @property
+    def spent(self) -> Decimal:
+        return self.cumulative[-1] if self.cumulative else ZERO
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if self.budget <= 0 else self.spent / self.budget
+
+
+def execution_of(budget: UnitBudget) -> tuple[int | None, ExecutionRow, list[tuple[Project, ExecutionRow]]]:
+    """The unit's and each project's spending to the end of each month imported (序时进度)."""
+    records = SpendingRecord.objects.filter(cycle=budget.cycle, unit=budget.unit)
+    as_of = SpendingRecord.objects.filter(cycle=budget.cycle).aggregate(m=models.Max("month"))["m"]
+    months = range(1, (as_of or 0) + 1)
+    by_project: dict[int | None, dict[int, Decimal]] = {}
+    for row in records.values("project", "month").annotate(s=Sum("amount")).order_by():
+        by_project.setdefault(row["project"], {})[row["month"]] = row["s"]
+
+    def cumulative(monthly: dict[int, Decimal]) -> list[Decimal]:
+        total, out = ZERO, []
+        for m in months:
+            total += monthly.get(m, ZERO)
+            out.append(total)
+        return out
+
+    unit_monthly: dict[int, Decimal] = {}
+    for monthly in by_project.values():
+        for m, amount in monthly.items():
+            unit_monthly[m] = unit_monthly.get(m, ZERO) + amount
+    unit_row = ExecutionRow(label=budget.unit.name, budget=budget.total, cumulative=cumulative(unit_monthly))
+    projects = [
+        (p, ExecutionRow(label=p.name, budget=p.amount, cumulative=cumulative(by_project.get(p.pk, {}))))
+        for p in budget.projects.order_by("sort_order", "id")
+    ]
+    return as_of, unit_row, projects

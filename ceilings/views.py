@@ -3,6 +3,8 @@ render. Another unit's page answers 404; the auditor reads everything and writes
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +22,8 @@ from core.models import Unit
 from core.policy import visible_units
 
 from . import parsing, selectors, services
-from .models import AboveStandardReason, Round, UnitCeiling
+from .models import AboveStandardReason, Round, UnitCeiling, WarningRule
+from .warnings import cycle_warnings
 from .workflow import CEILING
 
 
@@ -37,6 +40,15 @@ def _ceiling(request, year: int, unit_code: str) -> UnitCeiling:
 
 def _error(request, error: BusinessRuleError) -> None:
     messages.error(request, str(error.message))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The newest cycle's ceilings."""
+    cycle = BudgetCycle.objects.order_by("-year").first()
+    if cycle is None:
+        raise Http404
+    return redirect("ceilings:cycle", cycle.year)
 
 
 @login_required
@@ -260,4 +272,33 @@ def standards(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
         "ceilings/standards.html",
         {"cycle": cycle, "unit": unit, "budget": budget, "working": working, "comparison": comparison,
          "may_change": may_change},
+    )  # fmt: skip
+
+
+@login_required
+def monitoring(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
+    """Spending against time elapsed, per project and for the unit, with the warnings holding now."""
+    cycle = _cycle(year)
+    unit = get_object_or_404(visible_units(request.user), code=unit_code)
+    budget = get_object_or_404(
+        budgets_with_totals(UnitBudget.objects.restrict(request.user)), cycle=cycle, unit=unit
+    )
+    as_of, unit_row, projects = selectors.execution_of(budget)
+    rules = list(WarningRule.objects.filter(enabled=True))
+    warnings = [w for w in cycle_warnings(cycle, rules) if w.unit.pk == unit.pk] if as_of else []
+    months = list(range(1, (as_of or 0) + 1))
+    chart = {
+        "labels": [f"{m}" for m in months],
+        "elapsed": [round(m / 12 * 100, 1) for m in months],
+        "unit": [
+            float(round(v / unit_row.budget * 100, 1)) if unit_row.budget else 0 for v in unit_row.cumulative
+        ],
+        "elapsed_label": _("Time elapsed (%)"),
+        "unit_label": _("Execution (%)"),
+    }
+    return render(
+        request,
+        "ceilings/monitoring.html",
+        {"cycle": cycle, "unit": unit, "as_of": as_of, "unit_row": unit_row, "projects": projects,
+         "elapsed": None if not as_of else Decimal(as_of) / 12, "warnings": warnings, "chart": chart},
     )  # fmt: skip

@@ -47,9 +47,14 @@ def test_the_auditor_reads_the_cycle_page_and_cannot_set(client, users, cycle, b
 def test_a_branch_user_is_taken_to_its_own_unit_and_gets_404_for_another(client, users, cycle, ceiling):
     client.force_login(users["luohu_preparer"])
     response = client.get(reverse("ceilings:cycle", args=[cycle.year]))
-    assert response.status_code == 302 and response.url == reverse("ceilings:unit", args=[cycle.year, "luohu"])
+    assert response.status_code == 302 and response.url == reverse(
+        "ceilings:unit", args=[cycle.year, "luohu"]
+    )
     assert client.get(reverse("ceilings:unit", args=[cycle.year, "baoan"])).status_code == 404
-    assert client.post(reverse("ceilings:act", args=[cycle.year, "baoan"]), {"action": "issue"}).status_code == 404
+    assert (
+        client.post(reverse("ceilings:act", args=[cycle.year, "baoan"]), {"action": "issue"}).status_code
+        == 404
+    )
     assert client.get(reverse("ceilings:scenarios", args=[cycle.year])).status_code == 404
 
 
@@ -66,7 +71,9 @@ def test_the_unit_ranks_and_sees_the_line(client, users, cycle, ceiling, baoan_p
 
 def test_hq_cannot_rank_a_units_requests(client, users, cycle, ceiling, baoan_projects):
     client.force_login(users["hq_approver"])
-    response = client.post(reverse("ceilings:unit", args=[cycle.year, "baoan"]), {f"rank-{baoan_projects['a'].pk}": "1"})
+    response = client.post(
+        reverse("ceilings:unit", args=[cycle.year, "baoan"]), {f"rank-{baoan_projects['a'].pk}": "1"}
+    )
     assert response.status_code == 403
     assert not RequestRank.objects.exists()
 

@@ -94,3 +94,12 @@ def test_spending_above_the_budget_is_a_warning(demo, users):
                                   amount=project.amount + D("0.01"), source=source)  # fmt: skip
     over = WarningRule.objects.get(name="支出超预算")
     assert f"ceilings:{over.pk}:project:{project.pk}" in keys_for(project)
+
+
+def test_the_monitoring_page_shows_execution_and_the_warnings_to_the_unit_only(client, late_project, users):
+    client.force_login(users["baoan_head"])
+    html = client.get("/ceilings/2020/baoan/monitoring/").content.decode()
+    assert late_project.name in html and 'data-testid="warnings"' in html and "低于20%" in html
+    assert 'id="execution-data"' in html
+    client.force_login(users["luohu_head"])
+    assert client.get("/ceilings/2020/baoan/monitoring/").status_code == 404
