@@ -12,7 +12,7 @@ from django.db.models import F, Sum
 from budgets.models import BudgetCycle, Project, StaffingFact, UnitBudget
 from budgets.selectors import budgets_with_totals
 from budgets.states import LOCKED_STATES
-from core.models import Unit
+from core.models import Unit, UnitKind
 from core.policy import restrict
 from performance.models import SpendingRecord
 
@@ -204,3 +204,13 @@ def execution_of(budget: UnitBudget) -> tuple[int | None, ExecutionRow, list[tup
         for p in budget.projects.order_by("sort_order", "id")
     ]
     return as_of, unit_row, projects
+
+
+def peer_costs(cycle: BudgetCycle) -> list[tuple[Unit, StaffingFact, Decimal]]:
+    """Each branch of the cycle with its staffing and basic expenditure (computed from the lines)."""
+    staffing = {s.unit_id: s for s in StaffingFact.objects.filter(cycle=cycle)}
+    return [
+        (b.unit, staffing[b.unit_id], b.basic_total)
+        for b in budgets_with_totals(UnitBudget.objects.filter(cycle=cycle, unit__kind=UnitKind.BRANCH))
+        if b.unit_id in staffing
+    ]

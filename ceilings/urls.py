@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:year>/", views.cycle_ceilings, name="cycle"),
     path("<int:year>/scenarios/", views.scenarios, name="scenarios"),
+    path("<int:year>/peers/", views.peers, name="peers"),
     path("<int:year>/<slug:unit_code>/", views.unit_ceiling, name="unit"),
     path("<int:year>/<slug:unit_code>/act/", views.ceiling_transition, name="act"),
     path("<int:year>/<slug:unit_code>/standards/", views.standards, name="standards"),

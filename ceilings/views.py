@@ -23,6 +23,7 @@ from core.policy import visible_units
 
 from . import parsing, selectors, services
 from .models import AboveStandardReason, Round, UnitCeiling, WarningRule
+from .peers import DEFAULT_TOLERANCE, compare, per_head
 from .warnings import cycle_warnings
 from .workflow import CEILING
 
@@ -302,3 +303,28 @@ def monitoring(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
         {"cycle": cycle, "unit": unit, "as_of": as_of, "unit_row": unit_row, "projects": projects,
          "elapsed": None if not as_of else Decimal(as_of) / 12, "warnings": warnings, "chart": chart},
     )  # fmt: skip
+
+
+@login_required
+def peers(request: HttpRequest, year: int) -> HttpResponse:
+    """HQ's peer view: each branch's basic expenditure per head on the establishment against the
+    median of the other branches; those further than the tolerance are flagged."""
+    cycle = _cycle(year)
+    if not policy.is_bureau_wide(request.user):
+        raise Http404
+    try:
+        tolerance = abs(parsing.percent(request.GET.get("tolerance") or "30")) / 100
+    except BusinessRuleError as error:
+        _error(request, error)
+        tolerance = DEFAULT_TOLERANCE
+    rows = selectors.peer_costs(cycle)
+    values = {unit: per_head(basic, staffing.actual_headcount) for unit, staffing, basic in rows}
+    compared = {p.key: p for p in compare({u: v for u, v in values.items() if v is not None})}
+    table = [
+        {"unit": unit, "staffing": staffing, "basic": basic, "per_head": values[unit], "peer": compared.get(unit),
+         "flagged": unit in compared and compared[unit].flagged(tolerance)}
+        for unit, staffing, basic in rows
+    ]  # fmt: skip
+    return render(
+        request, "ceilings/peers.html", {"cycle": cycle, "rows": table, "tolerance": tolerance * 100}
+    )

@@ -151,3 +151,16 @@ def test_the_standards_page_shows_the_working_to_the_unit_and_404s_for_another(
     assert "45 × 3,000.00 = 135,000.00" in page.content.decode()
     client.force_login(users["luohu_preparer"])
     assert client.get(reverse("ceilings:standards", args=[budget.cycle.year, "baoan"])).status_code == 404
+
+
+def test_hq_edits_and_imports_the_standards_in_the_admin_and_the_auditor_only_reads(client, users, standards):
+    client.force_login(users["hq_reviewer"])
+    assert client.get("/admin/ceilings/expenditurestandard/import/").status_code == 200
+    assert client.get(f"/admin/ceilings/expenditurestandard/{standards[0].pk}/change/").status_code == 200
+    client.force_login(users["auditor"])
+    assert client.get("/admin/ceilings/expenditurestandard/").status_code == 200
+    assert client.get("/admin/ceilings/expenditurestandard/import/").status_code == 403
+    response = client.post(f"/admin/ceilings/expenditurestandard/{standards[0].pk}/change/", {"amount": "1"})
+    assert response.status_code == 403
+    standards[0].refresh_from_db()
+    assert standards[0].amount == D("3000.00")
