@@ -22,6 +22,7 @@ from core.models import Unit
 from core.policy import visible_units
 
 from . import parsing, selectors, services
+from .exports import rounds_workbook
 from .models import AboveStandardReason, Round, UnitCeiling, WarningRule
 from .peers import DEFAULT_TOLERANCE, compare, per_head
 from .warnings import cycle_warnings
@@ -328,3 +329,16 @@ def peers(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request, "ceilings/peers.html", {"cycle": cycle, "rows": table, "tolerance": tolerance * 100}
     )
+
+
+@login_required
+def rounds_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The rounds of every ceiling the user may see, one sheet per unit."""
+    cycle = _cycle(year)
+    ceilings = selectors.ceilings_of(request.user, cycle).prefetch_related("snapshots")
+    response = HttpResponse(
+        rounds_workbook(ceilings),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ceilings-rounds-{year}.xlsx"'
+    return response

@@ -106,3 +106,20 @@ def test_issue_from_the_page_goes_through_the_machine(client, users, cycle, ceil
     client.force_login(users["baoan_preparer"])
     html = client.get(reverse("ceilings:unit", args=[cycle.year, "baoan"])).content.decode()
     assert "一下" in html
+
+
+def test_the_rounds_workbook_has_a_sheet_per_visible_unit(client, users, cycle, ceiling, luohu):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    services.ceiling_set(actor=users["hq_reviewer"], cycle=cycle, unit=luohu, total=D("100.00"))
+    services.ceiling_act(actor=users["hq_reviewer"], ceiling=ceiling, action="issue")
+    client.force_login(users["auditor"])
+    book = load_workbook(BytesIO(client.get(reverse("ceilings:rounds-xlsx", args=[cycle.year])).content))
+    assert {"宝安分局", "罗湖分局"} <= set(book.sheetnames)
+    rows = list(book["宝安分局"].iter_rows(values_only=True))
+    assert rows[3][:3] == ("控制数（元）", None, 90.0)  # the ceiling: none in 一上, 90 万 in 一下
+    client.force_login(users["luohu_preparer"])
+    book = load_workbook(BytesIO(client.get(reverse("ceilings:rounds-xlsx", args=[cycle.year])).content))
+    assert book.sheetnames == ["罗湖分局"]
