@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCycle, Project, StaffingFact, UnitBudget
 from budgets.selectors import budgets_with_totals
@@ -109,12 +110,12 @@ def rounds_table(ceiling: UnitCeiling) -> list[tuple[str, list]]:
         latest[snap.round] = snap
     columns = [latest.get(r.value) for r in Round]
     figures = [
-        ("ceiling_total", RoundSnapshot._meta.get_field("ceiling_total").verbose_name),
-        ("basic_total", RoundSnapshot._meta.get_field("basic_total").verbose_name),
-        ("requested_total", RoundSnapshot._meta.get_field("requested_total").verbose_name),
-        ("mandated_total", RoundSnapshot._meta.get_field("mandated_total").verbose_name),
-        ("kept_total", RoundSnapshot._meta.get_field("kept_total").verbose_name),
-        ("below_total", RoundSnapshot._meta.get_field("below_total").verbose_name),
+        ("ceiling_total", _("Ceiling")),
+        ("basic_total", _("Basic expenditure")),
+        ("requested_total", _("Projects requested")),
+        ("mandated_total", _("Mandated")),
+        ("kept_total", _("Within the ceiling")),
+        ("below_total", _("Below the line")),
     ]
     return [
         (label, [getattr(c, name) if c is not None else None for c in columns]) for name, label in figures

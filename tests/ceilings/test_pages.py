@@ -119,7 +119,7 @@ def test_the_rounds_workbook_has_a_sheet_per_visible_unit(client, users, cycle, 
     book = load_workbook(BytesIO(client.get(reverse("ceilings:rounds-xlsx", args=[cycle.year])).content))
     assert {"宝安分局", "罗湖分局"} <= set(book.sheetnames)
     rows = list(book["宝安分局"].iter_rows(values_only=True))
-    assert rows[3][:3] == ("控制数（元）", None, 90.0)  # the ceiling: none in 一上, 90 万 in 一下
+    assert rows[3][:3] == ("控制数", None, 90.0)  # the ceiling: none in 一上, 90 万 in 一下
     client.force_login(users["luohu_preparer"])
     book = load_workbook(BytesIO(client.get(reverse("ceilings:rounds-xlsx", args=[cycle.year])).content))
     assert book.sheetnames == ["罗湖分局"]
