@@ -64,11 +64,13 @@ def cycle_warnings(cycle: BudgetCycle, rules: list[WarningRule]) -> list[RaisedW
             by_project[row["project"]][row["month"]] = row["s"]
         by_unit[row["unit"]][row["month"]] += row["s"]
     raised = []
-    projects = Project.objects.filter(budget__cycle=cycle).select_related("budget__unit")
+    projects = Project.objects.filter(budget__cycle=cycle).select_related("budget__unit", "category")
     budgets = budgets_with_totals().filter(cycle=cycle)
     for rule in rules:
         if rule.scope in (WarningScope.PROJECT, WarningScope.BOTH):
             for project in projects:
+                if project.category and project.category.is_reserve:
+                    continue  # the reserve is spent only if something unforeseen happens
                 finding = evaluate(
                     rule, budget=project.amount, monthly=by_project.get(project.pk, {}), as_of=as_of
                 )

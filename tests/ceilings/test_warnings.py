@@ -103,3 +103,10 @@ def test_the_monitoring_page_shows_execution_and_the_warnings_to_the_unit_only(c
     assert 'id="execution-data"' in html
     client.force_login(users["luohu_head"])
     assert client.get("/ceilings/2020/baoan/monitoring/").status_code == 404
+
+
+def test_the_budget_reserve_raises_no_project_warning(demo, late_project):
+    reserve = Project.objects.filter(
+        budget__cycle=demo, category__is_reserve=True, fiscal_amount__gt=0
+    ).first()
+    assert not [w for w in spending_warnings(TODAY) if w.key.endswith(f":project:{reserve.pk}")]
