@@ -105,3 +105,12 @@ def test_property_the_result_does_not_depend_on_the_order_requests_come_in(limit
     shuffled = list(items)
     random.Random(seed).shuffle(shuffled)
     assert fill_to_ceiling(limit, items) == fill_to_ceiling(limit, shuffled)
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=amounts, b=amounts, items=requests)
+def test_property_a_deeper_cut_never_brings_a_request_back_above_the_line(a, b, items):
+    low, high = sorted((a, b))
+    assert {r.key for r in fill_to_ceiling(high, items).below} <= {
+        r.key for r in fill_to_ceiling(low, items).below
+    }

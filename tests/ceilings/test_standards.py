@@ -7,6 +7,8 @@ from io import BytesIO
 import pytest
 import tablib
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budgets import checks
 from budgets.models import BasicExpenditureLine, EconomicCode, StaffingFact, UnitBudget
@@ -164,3 +166,19 @@ def test_hq_edits_and_imports_the_standards_in_the_admin_and_the_auditor_only_re
     assert response.status_code == 403
     standards[0].refresh_from_db()
     assert standards[0].amount == D("3000.00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    heads=st.integers(0, 5000),
+    vehicles=st.integers(0, 500),
+    rates=st.lists(st.decimals(min_value=0, max_value=100000, places=2), min_size=1, max_size=6),
+)
+def test_property_the_total_is_the_sum_of_quantity_times_standard(heads, vehicles, rates):
+    staffing = StaffingFact(authorised_headcount=heads, actual_headcount=heads, retired=0, vehicles=vehicles)
+    bases = [StandardBasis.ACTUAL_HEAD, StandardBasis.VEHICLE, StandardBasis.AREA]
+    standards = [ExpenditureStandard(kind=str(i), basis=bases[i % 3], amount=r, economic_code_id=1)
+                 for i, r in enumerate(rates)]  # fmt: skip
+    lines = compute_basic(standards, staffing)
+    quantity = {StandardBasis.ACTUAL_HEAD: heads, StandardBasis.VEHICLE: vehicles, StandardBasis.AREA: 0}
+    assert sum(line.amount for line in lines) == sum(s.amount * quantity[s.basis] for s in standards)
