@@ -2,7 +2,8 @@
 
 Blocking problems keep the submit button disabled and make the service refuse; warnings are
 shown and do not block (the reserve share, DOMAIN §5). Other apps add checks of their own with
-``register_project_check`` (performance targets do, from their AppConfig.ready).
+``register_project_check`` (performance targets do, from their AppConfig.ready) and
+``register_budget_check`` (the expenditure standards do, from theirs).
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ _PROJECT_CHECKS: list[ProjectCheck] = []
 def register_project_check(check: ProjectCheck) -> ProjectCheck:
     if check not in _PROJECT_CHECKS:
         _PROJECT_CHECKS.append(check)
+    return check
+
+
+BudgetCheck = Callable[[UnitBudget], list[Problem]]
+_BUDGET_CHECKS: list[BudgetCheck] = []
+
+
+def register_budget_check(check: BudgetCheck) -> BudgetCheck:
+    if check not in _BUDGET_CHECKS:
+        _BUDGET_CHECKS.append(check)
     return check
 
 
@@ -117,6 +128,8 @@ def budget_problems(budget: UnitBudget) -> list[Problem]:
                 "three_public",
             )
         )
+    for check in _BUDGET_CHECKS:
+        problems.extend(check(budget))
     return problems
 
 

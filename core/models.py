@@ -149,6 +149,15 @@ class EventType(models.TextChoices):
     LIBRARY_COMPLETE = "library_complete", _("Completed")
     LIBRARY_WITHDRAW = "library_withdraw", _("Withdrawn from the library")
     PLAN_ROLL = "plan_roll", _("Three-year plan rolled forward")
+    # Ceilings and their rounds 一上 → 一下 → 二上 → 二下 (ceilings.workflow).
+    CEILING_SET = "ceiling_set", _("Ceiling set")
+    CEILING_ISSUE = "ceiling_issue", _("Ceiling issued (一下)")
+    CEILING_RECUT = "ceiling_recut", _("Ceiling changed by a cut scenario")
+    CEILING_SUBMIT = "ceiling_submit", _("Ranked requests submitted (二上)")
+    CEILING_RETURN = "ceiling_return", _("Ranked requests returned")
+    CEILING_APPROVE = "ceiling_approve", _("Ceiling approved (二下)")
+    RANKING_SAVED = "ranking_saved", _("Ranking saved")
+    BASIC_COMPUTED = "basic_computed", _("Basic expenditure computed from the standards")
 
 
 class AppendOnly(models.Model):
@@ -263,6 +272,7 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Deadline reminder")
     EXPORT = "export", _("Export ready")
     DIGEST = "digest", _("Daily digest")
+    WARNING = "warning", _("Monitoring warning")
 
 
 class OutboxMessage(models.Model):

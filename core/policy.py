@@ -258,6 +258,22 @@ def can_run_performance_rounds(user: AnyUser) -> bool:
     return role_of(user) in HQ_DECIDER_ROLES | {Role.ADMINISTRATOR}
 
 
+# --- Ceilings and expenditure standards (issue #14) -------------------------------------------
+# HQ sets each unit's ceiling (控制数) and runs the cut scenarios; the unit ranks its own requests
+# under it (``policy.can_change`` on the ceiling, while its round lets the unit rank); the auditor
+# reads. The standards (支出标准) are bureau-wide data: HQ's deciders and the administrator keep them.
+
+
+def can_set_ceilings(user: AnyUser) -> bool:
+    """Set ceilings by hand or by a rule, compare cut scenarios, issue and approve rounds."""
+    return is_hq_decider(user)
+
+
+def can_manage_standards(user: AnyUser) -> bool:
+    """Edit and import the expenditure standards of a cycle."""
+    return role_of(user) in HQ_DECIDER_ROLES | {Role.ADMINISTRATOR}
+
+
 # --- The yearly cycle -------------------------------------------------------------------------
 
 

@@ -32,6 +32,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disclosure.view_*",
         "reminders.view_*",
         "performance.view_*",
+        "ceilings.view_*",
+        "ceilings.*_expenditurestandard",
     ],
     Role.HQ_APPROVER: [
         "core.view_*",
@@ -40,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disclosure.view_*",
         "reminders.view_*",
         "performance.view_*",
+        "ceilings.view_*",
+        "ceilings.*_expenditurestandard",
+        "ceilings.*_warningrule",
     ],
     Role.AUDITOR: [
         "audit.view_*",
@@ -49,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disclosure.view_*",
         "reminders.view_*",
         "performance.view_*",
+        "ceilings.view_*",
     ],
     Role.ADMINISTRATOR: [
         "audit.view_*",
@@ -77,5 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disclosure.view_*",
         "performance.view_*",
         "performance.*_performancesettings",
+        "ceilings.view_*",
+        "ceilings.*_expenditurestandard",
+        "ceilings.*_warningrule",
     ],
 }

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.policy import can_manage_reminders, visible_units
 
-from .models import ReminderLog, ReminderPolicy
+from .models import ReminderLog, ReminderPolicy, WarningLog
 
 
 @admin.register(ReminderPolicy)
@@ -36,6 +36,17 @@ class ReminderLogAdmin(ReadOnlyAdmin):
     list_filter = ["step", "deadline__kind", "deadline__cycle", "unit"]
     search_fields = ["recipient__username", "recipient__first_name", "unit__name"]
     list_select_related = ["deadline__cycle", "unit", "recipient", "message"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit__in=visible_units(request.user))
+
+
+@admin.register(WarningLog)
+class WarningLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "unit", "recipient", "step", "text_zh", "raised_on", "message"]
+    list_filter = ["step", "source", "unit"]
+    search_fields = ["recipient__username", "unit__name", "key"]
+    list_select_related = ["unit", "recipient", "message"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(unit__in=visible_units(request.user))

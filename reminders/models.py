@@ -133,3 +133,45 @@ class ReminderLog(models.Model):
         if self.step == "escalation:hq":
             return _("escalated to HQ")
         return self.step
+
+
+class WarningLog(models.Model):
+    """One warning raised by a registered source (``reminders.registry``) for one person and
+    step: ``warning`` to the unit's staff, ``escalation:hq`` to HQ. Unique: sent once."""
+
+    source = models.CharField(_("source"), max_length=40)
+    key = models.CharField(_("warning"), max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="warnings",
+        verbose_name=_("recipient"),
+    )
+    step = models.CharField(_("step"), max_length=30)
+    text_zh = models.TextField(_("text (Chinese)"))
+    text_en = models.TextField(_("text (English)"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    raised_on = models.DateField(_("first raised"))
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="warnings"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    access_unit_path = "unit"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient", "step"], name="warning_once_per_person_step")
+        ]
+        indexes = [models.Index(fields=["key"])]
+        verbose_name = _("warning")
+        verbose_name_plural = _("warning log")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.recipient} {self.step}"
+
+    @property
+    def step_label(self) -> str:
+        return _("escalated to HQ") if self.step == "escalation:hq" else _("to the unit")

@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budgets.models import CycleDeadline, CycleState
-from core.mail import queue, render, site_url
+from core.mail import queue, recipients, render, site_url
 from core.models import MessageKind
 from core.policy import can_manage_reminders
+from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES
 
-from .models import ReminderLog, ReminderPolicy
+from .models import ReminderLog, ReminderPolicy, WarningLog
 from .owing import escalation_recipients, owing
+from .registry import warning_sources
 
 
 @transaction.atomic
@@ -107,10 +109,74 @@ def messages_compose() -> list[int]:
     return created
 
 
+# --- Warnings raised by other apps (reminders.registry) -----------------------------------------
+
+
+def _with_address(users) -> list:
+    return [user for user in users if user.email]
+
+
+def warnings_record(*, today: date) -> int:
+    """Record every warning the registered sources raise today: once to the unit's preparers and
+    heads, and once to HQ when it has held for its ``escalate_to_hq_after`` days (idempotent: the
+    log's unique key). Returns how many new."""
+    entries = []
+    for name, source in warning_sources().items():
+        for warning in source(today):
+            first = (
+                WarningLog.objects.filter(key=warning.key)
+                .order_by("raised_on")
+                .values_list("raised_on", flat=True)
+                .first()
+            )
+            raised_on = first or today
+            steps = [("warning", _with_address(recipients(roles=UNIT_STAFF_ROLES, unit_id=warning.unit.pk)))]
+            after = warning.escalate_to_hq_after
+            if after is not None and (today - raised_on).days >= after:
+                steps.append(("escalation:hq", _with_address(recipients(roles=HQ_DECIDER_ROLES))))
+            for step, users in steps:
+                entries += [
+                    WarningLog(source=name, key=warning.key, unit=warning.unit, recipient=user, step=step,
+                               text_zh=warning.text_zh, text_en=warning.text_en, link=warning.link,
+                               raised_on=raised_on)
+                    for user in users
+                ]  # fmt: skip
+    before = WarningLog.objects.count()
+    WarningLog.objects.bulk_create(entries, ignore_conflicts=True, batch_size=500)
+    return WarningLog.objects.count() - before
+
+
+@transaction.atomic
+def warnings_compose() -> list[int]:
+    """Recorded warnings become outbox messages, one each, as the reminders do."""
+    entries = (
+        WarningLog.objects.select_for_update(of=("self",))
+        .filter(message__isnull=True)
+        .select_related("unit", "recipient__membership")
+        .order_by("recipient_id", "id")
+    )
+    created: list[int] = []
+    for entry in entries:
+        link = site_url() + entry.link if entry.link else site_url()
+        subject, body = render(
+            "warning", {"user": entry.recipient, "entry": entry, "link": link, "site": site_url()}
+        )
+        message = queue(recipient=entry.recipient, kind=MessageKind.WARNING, subject=subject, body=body)
+        if message is None:
+            continue
+        WarningLog.objects.filter(pk=entry.pk).update(message=message)
+        created.append(message.pk)
+    return created
+
+
 def reminders_scan(*, today: date | None = None) -> dict[str, int]:
     """The scheduled scan: record what is due and compose the messages; the outbox sends them
-    after the commit (and its sweep re-sends whatever an earlier run left unsent)."""
+    after the commit (and its sweep re-sends whatever an earlier run left unsent). Warnings of
+    the registered sources go the same way."""
     today = today or timezone.localdate()
     recorded = reminders_record(today=today)
     composed = messages_compose()
-    return {"recorded": recorded, "composed": len(composed)}
+    warned = warnings_record(today=today)
+    warnings_composed = warnings_compose()
+    return {"recorded": recorded, "composed": len(composed), "warnings": warned,
+            "warnings_composed": len(warnings_composed)}  # fmt: skip

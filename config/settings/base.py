@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "disclosure",
     "reminders",
     "library",
+    "ceilings",
     "demo",
 ]
 

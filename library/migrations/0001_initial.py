@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('budgets', '0004_disclosure_2022_labels_and_reservations'),
-        ('core', '0005_library_events'),
+        ('core', '0005_library_and_ceilings_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
