@@ -8,7 +8,7 @@ def _above_standard_check(budget):
     from django.utils.translation import gettext
 
     from budgets.checks import Problem
-    from budgets.money import format_wan
+    from budgets.money import format_money
 
     from .models import AboveStandardReason
     from .selectors import basic_working
@@ -28,7 +28,7 @@ def _above_standard_check(budget):
         Problem(
             f"above_standard:{codes[code].code}",
             gettext("%(code)s %(name)s is %(over)s 万元 above its standard: give a reason.")
-            % {"code": codes[code].code, "name": codes[code].name, "over": format_wan(amount, 2)},
+            % {"code": codes[code].code, "name": codes[code].name, "over": format_money(amount)},
             "basic_lines",
         )
         for code, amount in over.items()

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from budgets.models import BudgetCycle, CycleState, Project
-from budgets.money import format_wan
+from budgets.money import format_money
 from budgets.selectors import budgets_with_totals
 from performance.models import SpendingRecord
 from reminders.registry import RaisedWarning
@@ -27,8 +27,8 @@ from .monitoring import Finding, evaluate
 def _text(rule: WarningRule, subject: str, finding: Finding) -> str:
     values = {
         "subject": subject,
-        "spent": format_wan(finding.spent, 2),
-        "budget": format_wan(finding.budget, 2),
+        "spent": format_money(finding.spent),
+        "budget": format_money(finding.budget),
         "share": "—" if finding.share is None else f"{finding.share:.1%}",
         "month": finding.month,
     }

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budgets.money import format_wan
+from budgets.money import format_money
 from core.errors import BusinessRuleError
 from core.models import EventType
 from core.roles import HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
@@ -105,7 +105,7 @@ def within_ceiling(step: Step) -> None:
         raise BusinessRuleError(
             "mandated_over_ceiling",
             _("The mandated items alone exceed the ceiling by %(over)s 万元: raise the ceiling first.")
-            % {"over": format_wan(view.fill.over_by, 2)},
+            % {"over": format_money(view.fill.over_by)},
         )
 
 

@@ -51,8 +51,10 @@ from budgets.models import (
 from budgets.money import wan_to_yuan
 from budgets.services import cycle_deadlines_ensure
 from budgets.states import State
+from ceilings.defaults import ensure_warning_rules
 from core.models import Membership, Unit
 from core.roles import Role
+from library.defaults import ensure_default_rules
 from performance.demo import performance_demo_load
 
 from .library import library_demo_load
@@ -543,6 +545,9 @@ def demo_load(*, today: date | None = None) -> DemoLoadResult:
     loader.live_calendar()
     performance_demo_load(cycle=loader.cycle, result=result)
     library_demo_load(result=result)
+    # Rules kept as data (written by data migrations, lost when a test flushes the database).
+    ensure_default_rules()
+    ensure_warning_rules()
     return result
 
 

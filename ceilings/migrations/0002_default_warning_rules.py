@@ -1,21 +1,12 @@
 """The four warning rules of issue #14, as data (editable in the admin)."""
 
-from decimal import Decimal
-
 from django.db import migrations
 
-RULES = [
-    {"name": "二季度末执行低于20%", "kind": "below_progress", "by_month": 6, "threshold_percent": Decimal("20")},
-    {"name": "三季度末执行低于60%", "kind": "below_progress", "by_month": 9, "threshold_percent": Decimal("60")},
-    {"name": "连续3个月无支出", "kind": "no_spending", "months": 3},
-    {"name": "支出超预算", "kind": "above_budget"},
-]
+from ceilings.defaults import RULES, ensure_warning_rules
 
 
 def add_rules(apps, schema_editor):
-    WarningRule = apps.get_model("ceilings", "WarningRule")
-    for rule in RULES:
-        WarningRule.objects.get_or_create(name=rule["name"], defaults=rule)
+    ensure_warning_rules(apps.get_model("ceilings", "WarningRule"))
 
 
 def remove_rules(apps, schema_editor):

@@ -131,8 +131,7 @@ def test_branch_enters_targets_with_live_checks(live_server, demo, page, shot):
     first.locator("input[name$='-name']").fill("扫描页数")
     first.locator("input[name$='-target_text']").fill("≥50万页")
     first.locator("input[name$='-target_source']").fill("年度工作计划")
-    page.wait_for_function("document.querySelector('[data-preview]').textContent.includes('500000')")
-    assert "≥ 500000 页" in first.locator("[data-preview]").inner_text()
+    expect(first.locator("[data-preview]")).to_contain_text("≥ 500000 页")
 
     page.locator("[data-add-row]").click()
     second = page.locator("tr.indicator-row").nth(1)

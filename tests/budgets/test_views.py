@@ -64,10 +64,11 @@ def test_branch_user_cannot_open_another_units_budget(demo, client):
 
 def test_unit_page_shows_the_structure_in_wan(demo, client, django_assert_max_num_queries):
     login(client, "luohu_preparer")
-    # 28 with a cold content-type cache: the page, its workflow panel, the unit's deadlines (the
-    # calendar, then one query per deadline a unit may owe) and the idle-timeout's session renewal,
+    # 31 with a cold content-type cache: the page, its workflow panel, the unit's deadlines (the
+    # calendar, then one query per deadline a unit may owe), the idle-timeout's session renewal and
+    # the expenditure standards' check of the basic lines (staffing facts, standards, lines),
     # whatever the number of lines.
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(31):
         response = client.get(reverse("budgets:unit", args=[2020, "luohu"]))
     html = response.content.decode()
     assert "3,418.92" in html  # 罗湖分局 total, 万元 with two places
