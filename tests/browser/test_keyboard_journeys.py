@@ -1,0 +1,225 @@
+"""The approval journey (create, submit, sign off, return, resubmit, approve) and the August
+monitoring form with the keyboard alone: Tab to move, typing, arrow keys in a list, Enter and
+Space to act. Every stop of the focus is visible (an outline or a ring) and the focus moves
+forward through the page in document order; errors are announced and tied to their field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from budgets.models import Project
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xfail(
+        reason="issue #15: written at the end of the session, not yet run to green", strict=False
+    ),
+]
+
+# The focused element, whether its focus can be seen, and whether it follows the previous one.
+FOCUS_JS = r"""
+(previous) => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+               || (style.boxShadow && style.boxShadow !== 'none');
+  const r = el.getBoundingClientRect();
+  if (!window.__focusOrder) window.__focusOrder = [];
+  const last = window.__focusOrder[window.__focusOrder.length - 1];
+  // Past the last control the focus wraps round to the first: the skip link.
+  const wrapped = el.classList.contains('skip-link');
+  const forward = !last || !document.contains(last) || last === el || wrapped
+                  || !!(last.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  window.__focusOrder.push(el);
+  const name = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText)
+               || el.innerText || el.getAttribute('name') || el.tagName;
+  return {ring, forward, visible: r.width > 0 && r.height > 0, tag: el.tagName.toLowerCase(),
+          name: (name || '').trim().slice(0, 60)};
+}
+"""
+
+
+class Keys:
+    """The keyboard alone: `to(selector)` presses Tab until the focus is on it, checking every
+    stop on the way."""
+
+    def __init__(self, page):
+        self.page = page
+        self.stops: list[dict] = []
+
+    def to(self, selector: str, max_tabs: int = 250) -> None:
+        page = self.page
+        target = page.locator(selector).first
+        target.wait_for(state="attached")
+        if target.evaluate("el => el === document.activeElement"):  # autofocus
+            return
+        for _ in range(max_tabs):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUS_JS, None)
+            if stop is None:
+                continue
+            self.stops.append(stop)
+            assert stop["visible"], f"the focus is on an invisible element: {stop} on {page.url}"
+            assert stop["ring"], f"no visible focus on {stop} on {page.url}"
+            assert stop["forward"], f"the focus jumped backwards to {stop} on {page.url}"
+            if target.evaluate("el => el === document.activeElement"):
+                return
+        raise AssertionError(f"{selector} not reached with {max_tabs} Tabs on {page.url}")
+
+    def type(self, selector: str, text: str) -> None:
+        self.to(selector)
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+
+    def choose(self, selector: str, label: str) -> None:
+        """A <select> with the arrow keys, until the option shown is `label`."""
+        self.to(selector)
+        select = self.page.locator(selector).first
+        for _ in range(300):
+            if label in select.evaluate("el => el.options[el.selectedIndex].text"):
+                return
+            self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"no option {label!r} in {selector}")
+
+    def press(self, selector: str, key: str = "Enter") -> None:
+        self.to(selector)
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
+        self.page.evaluate("() => { window.__focusOrder = []; }")
+
+    def start(self, url: str) -> None:
+        self.page.goto(url)
+
+
+def log_in_by_keyboard(keys: Keys, base_url: str, username: str) -> None:
+    keys.start(f"{base_url}/accounts/login/")
+    keys.type("#id_username", username)
+    keys.type("#id_password", "demo-2020")
+    keys.press("form button[type=submit]")
+
+
+@pytest.fixture
+def keys_for(browser, live_server):
+    contexts = []
+
+    def open_as(username: str) -> Keys:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        keys = Keys(page)
+        log_in_by_keyboard(keys, live_server.url, username)
+        return keys
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def act(keys: Keys, action: str, **fields: str) -> None:
+    form = f"form[data-action={action}]"
+    for name, value in fields.items():
+        keys.type(f"{form} [name={name}]", value)
+    keys.press(f"{form} button", "Space" if action in ("submit", "approve") else "Enter")
+
+
+def test_the_approval_journey_with_the_keyboard_alone(live_server, demo, keys_for):
+    from performance.services import project_targets_save
+    from tests.approvals.conftest import VALID_TARGETS, user
+
+    base = live_server.url
+    preparer = keys_for("baoan_preparer")
+    preparer.page.wait_for_url("**/budgets/2021/baoan/")
+    assert preparer.stops, "logging in by keyboard stopped nowhere"
+    # Create: the new-project link, the form, the first sub-item, Save.
+    preparer.press("[data-testid=new-project]")
+    preparer.type("#id_name", "键盘操作的项目")
+    preparer.choose("#id_category", "社保政策法规研究")
+    preparer.to("#id_start_date")
+    preparer.page.keyboard.type("2021-01-01")
+    preparer.to("#id_end_date")
+    preparer.page.keyboard.type("2021-12-31")
+    preparer.type("#id_fiscal_amount", "600000.00")
+    preparer.type("#id_other_amount", "0")
+    preparer.choose("#id_functional_code", "2080109")
+    preparer.choose("#id_funding_source", "履职类项目拨款")
+    preparer.type("#id_purpose", "社保政策法规宣传、培训。")
+    preparer.type("#id_annual_goal", "开展宣传活动不少于 4 次。")
+    preparer.type("#id_sub-0-name", "宣传册印刷")
+    preparer.type("#id_sub-0-amount", "600000.00")
+    preparer.press("[data-testid=project-form] button[type=submit]")
+    project = Project.objects.get(name="键盘操作的项目")
+    assert project.start_date.isoformat() == "2021-01-01"
+    assert project.amount == Decimal("600000.00")
+    # The performance targets have their own page (tests/browser/test_approval_journey.py).
+    project_targets_save(project=project, rows=VALID_TARGETS, actor=user("baoan_preparer"))
+    url = f"{base}/budgets/2021/baoan/projects/{project.pk}/"
+
+    preparer.start(url)
+    act(preparer, "submit")
+    assert preparer.page.get_by_test_id("state").inner_text() == "待分局负责人审核"
+
+    head = keys_for("baoan_head")
+    head.start(url)
+    act(head, "sign_off")
+    assert head.page.get_by_test_id("state").inner_text() == "已报市局"
+
+    reviewer = keys_for("hq_reviewer")
+    reviewer.start(url)
+    act(reviewer, "return", reason="目标不够具体")
+    assert reviewer.page.get_by_test_id("state").inner_text() == "退回修改"
+
+    preparer.start(url)
+    act(preparer, "submit")
+    head.start(url)
+    act(head, "sign_off")
+    assert head.page.get_by_test_id("state").inner_text() == "已重新报送"
+
+    reviewer.start(url)
+    act(reviewer, "recommend")
+    approver = keys_for("hq_approver")
+    approver.start(url)
+    act(approver, "approve")
+    assert approver.page.get_by_test_id("state").inner_text() == "已批复"
+    project.refresh_from_db()
+    assert project.state == "approved"
+
+
+def test_the_august_monitoring_form_with_the_keyboard_alone(live_server, demo, keys_for):
+    from budgets.models import BudgetCycle
+    from performance.services import monitoring_round_open
+    from tests.approvals.conftest import user
+
+    monitoring_round_open(cycle=BudgetCycle.objects.get(year=2020), actor=user("hq_reviewer"))
+    project = Project.objects.get(
+        budget__cycle__year=2020, budget__unit__code="baoan", name="社保政策法规研究"
+    )
+    training = project.indicators.order_by("sort_order").first()
+    head = keys_for("baoan_head")
+    head.start(f"{live_server.url}/performance/2020/baoan/projects/{project.pk}/monitoring/")
+    head.press("[data-testid=start]")
+    head.type("input[name=expected_spending]", "600000")
+    row = f"tr[data-indicator='{training.pk}']"
+    head.type(f"{row} input[name$='-actual_value']", "1")
+    head.type(f"{row} input[name$='-forecast_value']", "2")
+    head.press("[data-testid=submit]", "Space")
+    # Behind schedule without a reason: the error is announced and the form stays a draft.
+    errors = head.page.get_by_test_id("form-errors")
+    assert "进度滞后" in errors.inner_text()
+    assert errors.get_attribute("role") == "alert"
+    assert "草稿" in head.page.locator("h1").inner_text()
+    # The reason, chosen and typed with the keyboard; Save keeps it.
+    head.choose(f"{row} select[name$='-deviation_category']", "其他")
+    head.type(f"{row} textarea[name$='-deviation_reason']", "受疫情影响，集中培训暂停")
+    head.press("[data-testid=save]")
+    from performance.models import IndicatorMonitoring
+
+    assert IndicatorMonitoring.objects.get(indicator=training).deviation_reason == "受疫情影响，集中培训暂停"
+    assert (
+        head.page.locator(f"{row} textarea[name$='-deviation_reason']").input_value()
+        == "受疫情影响，集中培训暂停"
+    )
