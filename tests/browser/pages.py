@@ -154,9 +154,6 @@ PAGES: list[Page] = [
     Page("admin:auth_user_password_change", _p("/admin/auth/user/{admin_user}/password/"), roles=("admin",)),
 ]
 
-# Every other model's list in the admin, as the administrator (one template: the admin's own).
-ADMIN_CHANGELIST_ROLE = "admin"
-
 # URL patterns that are not pages a person reads, with the reason.
 EXCLUDED = {
     "logout": "POST only: logs out",
@@ -189,6 +186,6 @@ EXCLUDED = {
 }
 # The API (budgets/api, performance/api) answers JSON: every pattern under these prefixes.
 EXCLUDED_PREFIXES = {"api/v1/": "the REST API (JSON)"}
-# The admin's generic views: one template per kind, scanned on the models above; every other
-# model's list is scanned as the administrator (ADMIN_CHANGELIST_ROLE).
+# The admin's generic views: one template per kind (Django's change_list.html, change_form.html,
+# ...), scanned on the models above; every other model's views of that kind share the template.
 ADMIN_GENERIC_KINDS = ("changelist", "change", "add", "delete", "history", "simple_history")
