@@ -11,6 +11,8 @@ import pytest
 
 from budgets.models import Project
 
+from .scan import axe_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The focused element, whether its focus can be seen, and whether it follows the previous one.
@@ -181,6 +183,7 @@ def test_the_approval_journey_with_the_keyboard_alone(live_server, demo, keys_fo
     error = preparer.page.locator("#id_name_error")
     assert error.get_attribute("role") == "alert"
     assert error.inner_text().strip()
+    assert axe_violations(preparer.page) == []  # the error state passes axe too
     preparer.type("#id_name", "键盘操作的项目")
     preparer.choose("#id_category", "社保政策法规研究")
     preparer.type_date("#id_start_date", "2021-01-01")
@@ -256,6 +259,7 @@ def test_the_august_monitoring_form_with_the_keyboard_alone(live_server, demo, k
     assert "进度滞后" in errors.inner_text()
     assert errors.get_attribute("role") == "alert"
     assert "草稿" in head.page.locator("h1").inner_text()
+    assert axe_violations(head.page) == []
     # The reason, chosen and typed with the keyboard; Save keeps it.
     head.choose(f"{row} select[name$='-deviation_category']", "其他")
     head.type(f"{row} textarea[name$='-deviation_reason']", "受疫情影响，集中培训暂停")

@@ -1,5 +1,5 @@
 """axe-core (WCAG 2.0/2.1 A and AA) on every page of tests/browser/pages.py, as every role that
-uses it: 0 violations, apart from the short allow-list below (Django's own admin markup).
+uses it: 0 violations, the Django admin's pages included (no allow-list).
 
 One browser for the whole scan, one logged-in context per role, each page loaded once per role
 in Chinese at 1280 px; the pages are one representative URL per URL pattern, since a pattern
@@ -9,7 +9,6 @@ narrowed to 390 px, where the body must not scroll sideways (issue #10 point 12)
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from decimal import Decimal
@@ -22,17 +21,6 @@ from .pages import PAGES
 from .scan import axe_violations, body_overflow, fingerprint, id_problems, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Violations inside Django's own admin markup that only an override of Django's templates would
-# fix, as (path prefix, axe rule, pattern of the element's selector): reason.
-ALLOWED: dict[tuple[str, str, str], str] = {}
-
-
-def allowed(path: str, violation: dict) -> bool:
-    return any(
-        path.startswith(prefix) and violation["id"] == rule and re.search(target, violation["target"])
-        for prefix, rule, target in ALLOWED
-    )
 
 
 def scan_demo() -> dict:
@@ -158,8 +146,7 @@ def test_every_page_as_every_role_has_no_axe_violation(live_server, demo, browse
                 timings["axe"] += time.monotonic() - tick
                 slowest.append((time.monotonic() - tick, where))
                 for v in violations:
-                    if not allowed(path, v):
-                        report(f"{where}: axe {v['id']} ({v['help']}): {v['target']} — {v['summary']}")
+                    report(f"{where}: axe {v['id']} ({v['help']}): {v['target']} — {v['summary']}")
             if entry.name not in narrowed:
                 narrowed.add(entry.name)
                 page.set_viewport_size({"width": 390, "height": 900})
