@@ -17,15 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets import history
 from budgets import services as budget_services
-from budgets.models import AdjustmentRequest, AdjustmentState
-from budgets.money import format_wan
+from budgets.models import AdjustmentRequest
+from budgets.money import format_wan, format_yuan
 from budgets.workflow import machine_of
 from core import policy
-from core.admin import ReadOnlyAdmin
 from core.errors import BusinessRuleError
 
 from . import selectors, services
 from .models import ReviewQueueBudget, ReviewQueueProject
+from .templatetags.approvals_extras import signed_yuan
+from .workflow import ADJUSTMENT
 
 # --- Review queues -----------------------------------------------------------------------------
 
@@ -106,16 +107,20 @@ class QueueAdmin(admin.ModelAdmin):
     def waiting(self, obj):
         return timezone.now() - obj.state_changed_at
 
+    def transition_items(self, items: list, action: str, actor, reason: str) -> list:
+        return budget_services.items_transition(items=items, action=action, actor=actor, reason=reason)
+
+    def action_label(self, items: list, action: str) -> str:
+        return machine_of(items[0]).get(action).label
+
     def _run(self, request, queryset, action: str, reason: str = ""):
         items = list(queryset)
         try:
-            events = budget_services.items_transition(
-                items=items, action=action, actor=request.user, reason=reason
-            )
+            events = self.transition_items(items, action, request.user, reason)
         except BusinessRuleError as error:
             self.message_user(request, str(error.message), messages.ERROR)
         else:
-            label = machine_of(items[0]).get(action).label if items else action
+            label = self.action_label(items, action) if items else action
             self.message_user(
                 request,
                 _("%(action)s: %(count)d items. Nothing else was changed.")
@@ -261,29 +266,103 @@ class ReviewQueueBudgetAdmin(QueueAdmin):
         return ReviewQueueBudget.objects.filter(pk__in=selectors.waiting_budgets(request.user).values("pk"))
 
 
+class AdjustmentWaitingFilter(admin.SimpleListFilter):
+    """“待我处理”: the adjustments whose next step is the user's (the machine's next actors)."""
+
+    title = _("next step by")
+    parameter_name = "waiting_for"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("waiting for me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "me":
+            return queryset
+        return queryset.filter(pk__in=selectors.waiting_adjustments(request.user).values("pk"))
+
+
 @admin.register(AdjustmentRequest)
-class AdjustmentRequestAdmin(ReadOnlyAdmin):
-    list_display = [
-        "project",
-        "budget",
-        "original_amount",
-        "adjusted_amount",
+class AdjustmentRequestAdmin(QueueAdmin):
+    """预算调整: every adjustment the user may see, and HQ's queue of them (“待我处理”): the
+    reviewer recommends or returns, the approver approves, rejects or returns, each through the
+    adjustment machine, so a step cannot be skipped here either."""
+
+    ordering = ["state_changed_at", "id"]
+    list_display = ["subject_display", "unit", "year", "original_display", "adjusted_display", "delta_display",
+                    "state", "waiting", "requested_by", "requested_at"]  # fmt: skip
+    list_filter = [
+        AdjustmentWaitingFilter,
         "state",
-        "requested_by",
-        "requested_at",
+        "budget__cycle",
+        ("budget__unit", admin.RelatedOnlyFieldListFilter),
     ]
-    list_filter = ["state", "budget__cycle", "budget__unit"]
-    search_fields = ["project__name", "reason"]
-    list_select_related = ["project", "budget__unit", "budget__cycle", "requested_by"]
-    actions = ["approve_selected"]
+    search_fields = ["project__name", "basic_line__functional_code__name", "basic_line__economic_code__name",
+                     "reason"]  # fmt: skip
+    list_select_related = selectors.ADJUSTMENT_RELATED
+    readonly_fields = ["subject_display", "budget", "state", "state_changed_at", "original_fiscal_amount",
+                       "original_other_amount", "adjusted_fiscal_amount", "adjusted_other_amount", "reason",
+                       "requested_by", "requested_at", "decided_by", "decided_at", "decision_comment"]  # fmt: skip
+    fields = readonly_fields
+    actions = ["recommend_selected", "return_selected", "approve_selected", "reject_selected"]
+
+    def has_module_permission(self, request):
+        return policy.is_bureau_wide(request.user)
 
     def get_queryset(self, request):
-        return policy.restrict(super().get_queryset(request), request.user)
+        return policy.restrict(AdjustmentRequest.objects.all(), request.user).select_related(
+            *selectors.ADJUSTMENT_RELATED
+        )
+
+    def get_actions(self, request):
+        # The auditor reads; only HQ's deciders take steps here (the unit's staff on the pages).
+        return super().get_actions(request) if policy.is_hq_decider(request.user) else {}
+
+    def transition_items(self, items, action, actor, reason):
+        return services.adjustments_transition(adjustments=items, action=action, actor=actor, reason=reason)
+
+    def action_label(self, items, action):
+        return ADJUSTMENT.get(action).label
+
+    @admin.display(description=_("adjusted item"))
+    def subject_display(self, obj):
+        return obj.subject_label
+
+    @admin.display(description=_("unit"), ordering="budget__unit__sort_order")
+    def unit(self, obj):
+        return obj.budget.unit.short_name
+
+    @admin.display(description=_("year"), ordering="budget__cycle__year")
+    def year(self, obj):
+        return obj.budget.cycle.year
+
+    @admin.display(description=_("before (yuan)"))
+    def original_display(self, obj):
+        return format_yuan(obj.original_amount)
+
+    @admin.display(description=_("after (yuan)"))
+    def adjusted_display(self, obj):
+        return format_yuan(obj.adjusted_amount)
+
+    @admin.display(description=_("difference (yuan)"))
+    def delta_display(self, obj):
+        return signed_yuan(obj.delta)
+
+    @admin.action(description=_("Recommend the selected adjustments for approval"))
+    def recommend_selected(self, request, queryset):
+        return self._confirm(request, queryset, "recommend", _("Recommend for approval"), needs_reason=False)
+
+    @admin.action(description=_("Return the selected adjustments for revision"))
+    def return_selected(self, request, queryset):
+        return self._confirm(request, queryset, "return", _("Return for revision"), needs_reason=True)
 
     @admin.action(description=_("Approve the selected adjustments"))
     def approve_selected(self, request, queryset):
-        try:
-            for adjustment in queryset.filter(state=AdjustmentState.PENDING):
-                services.adjustment_decide(adjustment=adjustment, actor=request.user, approve=True)
-        except BusinessRuleError as error:
-            self.message_user(request, str(error.message), messages.ERROR)
+        return self._confirm(
+            request, queryset, "approve", _("Approve the selected adjustments"), needs_reason=False
+        )
+
+    @admin.action(description=_("Reject the selected adjustments"))
+    def reject_selected(self, request, queryset):
+        return self._confirm(
+            request, queryset, "reject", _("Reject the selected adjustments"), needs_reason=True
+        )

@@ -15,7 +15,6 @@ from budgets.adjustments import budget_amounts
 from budgets.models import (
     ZERO,
     AdjustmentRequest,
-    AdjustmentState,
     BudgetCycle,
     Project,
     UnitBudget,
@@ -24,6 +23,8 @@ from budgets.states import NEXT_ACTORS, STAGES, State
 from core import policy
 from core.models import Event, EventType
 from core.roles import Role
+
+from .workflow import ADJUSTMENT_NEXT_ACTORS
 
 
 def states_waiting_for(role: Role | None) -> list[State]:
@@ -50,10 +51,30 @@ def waiting_budgets(user) -> QuerySet[UnitBudget]:
     )
 
 
-def pending_adjustments(user) -> QuerySet[AdjustmentRequest]:
-    qs = AdjustmentRequest.objects.restrict(user).filter(state=AdjustmentState.PENDING)
-    return qs.select_related("project", "basic_line__functional_code", "budget__unit", "budget__cycle",
-                             "requested_by")  # fmt: skip
+def waiting_adjustments(user) -> QuerySet[AdjustmentRequest]:
+    """The adjustments whose next step is the user's (by role; a unit's staff for their unit
+    only), oldest first: the inbox and the admin queue read this."""
+    role = policy.role_of(user)
+    states = [state for state, roles in ADJUSTMENT_NEXT_ACTORS.items() if role in roles]
+    return (
+        AdjustmentRequest.objects.restrict(user)
+        .filter(state__in=states)
+        .select_related(*ADJUSTMENT_RELATED)
+        .order_by("state_changed_at", "id")
+    )
+
+
+# What an adjustment's row shows: its unit, year, and what it adjusts, named.
+ADJUSTMENT_RELATED = (
+    "project",
+    "basic_line__functional_code",
+    "basic_line__economic_code",
+    "basic_line__funding_source",
+    "budget__unit",
+    "budget__cycle",
+    "requested_by",
+    "decided_by",
+)
 
 
 # --- HQ dashboard ----------------------------------------------------------------------------

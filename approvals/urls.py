@@ -15,5 +15,6 @@ urlpatterns = [
     path(
         "basic-lines/<int:pk>/adjustments/", views.basic_line_adjustment_request, name="basic-line-adjustment"
     ),
-    path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment-decide"),
+    path("adjustments/<int:pk>/revise/", views.adjustment_revise, name="adjustment-revise"),
+    path("adjustments/<int:pk>/transition/", views.adjustment_transition, name="adjustment-transition"),
 ]

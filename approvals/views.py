@@ -3,6 +3,7 @@ cycle. Thin: parse the form, call one service, turn a BusinessRuleError into a m
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from budgets import cycles
 from budgets import services as budget_services
-from budgets.models import AdjustmentRequest, BasicExpenditureLine, BudgetCycle, Project, UnitBudget
+from budgets.models import (
+    AdjustmentRequest,
+    BasicExpenditureLine,
+    BudgetCycle,
+    Project,
+    UnitBudget,
+    basic_line_label,
+)
 from budgets.money import to_wan
 from budgets.workflow import machine_of
 from core import policy
@@ -20,7 +28,8 @@ from core.services import notifications_mark_read
 from core.workflow import CommentInput
 
 from . import selectors, services
-from .forms import CycleStartForm
+from .forms import AdjustmentForm, CycleStartForm, adjustment_initial
+from .workflow import ADJUSTMENT
 
 
 def _project_for(request: HttpRequest, pk: int) -> Project:
@@ -81,62 +90,141 @@ def _transition(request: HttpRequest, item) -> HttpResponse:
     return redirect(_back(item))
 
 
+# --- Adjustments (预算调整): the form, the confirmation, the steps ------------------------------
+# The form posts to itself: first the summary (调整前 → 调整后, 差额) with 确认提交 / 返回修改;
+# only 确认提交 asks, and it asks exactly what the summary showed (signed with the summary).
+
+CONFIRM_MAX_AGE = 3600
+
+
+def _confirm_salt(request: HttpRequest, item, adjustment) -> str:
+    return (
+        f"adjustment:{type(item).__name__}:{item.pk}:{adjustment.pk if adjustment else ''}:{request.user.pk}"
+    )
+
+
+def _signed(request: HttpRequest, item, adjustment, values: dict) -> str:
+    return signing.dumps(
+        {
+            k: (str(v) if k != "sub_items" else {i: str(a) for i, a in (v or {}).items()})
+            for k, v in values.items()
+        },
+        salt=_confirm_salt(request, item, adjustment),
+    )
+
+
+def _unsigned(request: HttpRequest, item, adjustment) -> dict:
+    return signing.loads(
+        request.POST.get("token", ""), salt=_confirm_salt(request, item, adjustment), max_age=CONFIRM_MAX_AGE
+    )
+
+
+def _adjustment_page(request: HttpRequest, *, item, adjustment=None) -> HttpResponse:
+    """Ask for an adjustment of ``item`` (or revise the returned ``adjustment``)."""
+    back = _back(item if isinstance(item, Project) else item.budget)
+    bound = request.method == "POST" and "confirm" not in request.POST
+    form = AdjustmentForm(
+        request.POST if bound else None, item=item, initial=adjustment_initial(item, adjustment)
+    )
+    context = {"form": form, "item": item, "adjustment": adjustment, "back": back,
+               "label": item.name if isinstance(item, Project) else basic_line_label(item)}  # fmt: skip
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            values = _unsigned(request, item, adjustment)
+        except signing.BadSignature:
+            messages.error(request, _("The confirmation has expired: check the amounts and confirm again."))
+            return render(request, "approvals/adjustment_form.html", context)
+        try:
+            if adjustment is None:
+                services.adjustment_request(
+                    actor=request.user,
+                    project=item if isinstance(item, Project) else None,
+                    basic_line=None if isinstance(item, Project) else item,
+                    **values,
+                )
+            else:
+                reason = values.pop("reason")
+                services.adjustment_transition(
+                    adjustment=adjustment, action="resubmit", actor=request.user, reason=reason, **values
+                )
+        except BusinessRuleError as error:
+            messages.error(request, str(error.message))
+            return render(request, "approvals/adjustment_form.html", context)
+        messages.success(request, _("Adjustment requested: it goes to the branch head for sign-off."))
+        return redirect(back)
+    if bound and "edit" not in request.POST and form.is_valid():
+        try:
+            if adjustment is None:
+                proposal = services.adjustment_proposal(actor=request.user, item=item, **form.values())
+            else:
+                proposal = services.adjustment_revision(
+                    adjustment=adjustment, actor=request.user, **form.values()
+                )
+        except BusinessRuleError as error:
+            form.add_error("reason" if error.code == "reason_required" else None, str(error.message))
+        else:
+            return render(
+                request,
+                "approvals/adjustment_confirm.html",
+                {**context, "p": proposal, "token": _signed(request, item, adjustment, form.values())},
+            )
+    return render(request, "approvals/adjustment_form.html", context)
+
+
+def _may_ask(request: HttpRequest, item) -> None:
+    if not policy.can_request_adjustment(request.user, item):
+        raise PermissionDenied(_("Only the unit's staff may ask to adjust an approved item."))
+
+
 @login_required
-@require_POST
 def adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_for(request, pk)
-    try:
-        services.adjustment_request(
-            project=project,
-            actor=request.user,
-            fiscal_amount=request.POST.get("fiscal_amount"),
-            other_amount=request.POST.get("other_amount"),
-            sub_items=_sub_items(request),
-            reason=request.POST.get("reason", ""),
-        )
-    except BusinessRuleError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Adjustment requested."))
-    return redirect(_back(project))
+    _may_ask(request, project)
+    return _adjustment_page(request, item=project)
 
 
 @login_required
-@require_POST
 def basic_line_adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(
-        BasicExpenditureLine.objects.restrict(request.user).select_related("budget__unit", "budget__cycle"),
+        BasicExpenditureLine.objects.restrict(request.user).select_related(
+            "budget__unit", "budget__cycle", "functional_code", "economic_code", "funding_source"
+        ),
         pk=pk,
     )
+    _may_ask(request, line)
+    return _adjustment_page(request, item=line)
+
+
+def _adjustment_for(request: HttpRequest, pk: int) -> AdjustmentRequest:
+    return get_object_or_404(
+        AdjustmentRequest.objects.restrict(request.user).select_related(*selectors.ADJUSTMENT_RELATED), pk=pk
+    )
+
+
+@login_required
+def adjustment_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    adjustment = _adjustment_for(request, pk)
+    if not any(t.action == "resubmit" for t in ADJUSTMENT.allowed(request.user, adjustment)):
+        raise PermissionDenied(_("Only the unit's staff may revise a returned adjustment."))
+    return _adjustment_page(request, item=adjustment.subject, adjustment=adjustment)
+
+
+@login_required
+@require_POST
+def adjustment_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """A step of an adjustment from its item's page: sign off, recommend, return, approve …"""
+    adjustment = _adjustment_for(request, pk)
     try:
-        services.adjustment_request(
-            basic_line=line,
+        event = services.adjustment_transition(
+            adjustment=adjustment,
+            action=request.POST.get("action", ""),
             actor=request.user,
-            fiscal_amount=request.POST.get("amount"),
             reason=request.POST.get("reason", ""),
         )
     except BusinessRuleError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Adjustment requested."))
-    return redirect(_back(line.budget))
-
-
-@login_required
-@require_POST
-def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    adjustment = get_object_or_404(
-        AdjustmentRequest.objects.restrict(request.user).select_related("project", "budget"), pk=pk
-    )
-    try:
-        services.adjustment_decide(
-            adjustment=adjustment,
-            actor=request.user,
-            approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
-        )
-    except BusinessRuleError as error:
-        messages.error(request, str(error.message))
+        messages.success(request, f"{adjustment.subject_label}: {event.get_type_display()}")
     return redirect(_back(adjustment.project or adjustment.budget))
 
 
@@ -151,9 +239,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "projects": selectors.waiting_projects(request.user),
             "budgets": selectors.waiting_budgets(request.user),
-            "adjustments": selectors.pending_adjustments(request.user)
-            if policy.can_decide_adjustment(request.user)
-            else [],
+            "adjustments": selectors.waiting_adjustments(request.user),
             "notifications": request.user.notifications.select_related("event__actor", "event__unit")[:50],
         },
     )

@@ -109,10 +109,14 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
 
 
 class CodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent"]
+    list_display = ["code", "name", "parent_code"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
     ordering = ["code"]
+
+    @admin.display(description=_("parent code"), ordering="parent__code")
+    def parent_code(self, obj):
+        return obj.parent or "—"
 
 
 @admin.register(FunctionalCode)
@@ -127,7 +131,7 @@ class EconomicCodeAdmin(CodeAdmin):
 
 @admin.register(FundingSource)
 class FundingSourceAdmin(CodeAdmin):
-    list_display = ["code", "name", "parent", "is_fiscal", "sort_order"]
+    list_display = ["code", "name", "parent_code", "is_fiscal", "sort_order"]
     list_filter = ["is_fiscal"]
 
 
@@ -209,7 +213,7 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
 
 @admin.register(ProcurementItem)
 class ProcurementItemAdmin(CodeAdmin):
-    list_display = ["code", "name", "catalogue", "parent", "listed"]
+    list_display = ["code", "name", "catalogue", "parent_code", "listed"]
     list_filter = ["catalogue", "listed"]
 
 

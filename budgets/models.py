@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Unit
 from core.policy import RestrictedManager
 
+from .money import format_yuan
 from .states import EDITABLE_STATES, LOCKED_STATES, State
 
 ZERO = Decimal("0.00")
@@ -355,9 +356,21 @@ class StaffingFact(models.Model):
     vehicles = models.PositiveIntegerField(_("vehicles"), default=0)
     fixed_assets_original_value = MoneyField(_("fixed assets, original value"), null=True, blank=True)
     fixed_assets_in_use_value = MoneyField(_("fixed assets in use"), null=True, blank=True)
+    # The unit's budget of the same cycle, joined on (cycle, unit) without a column of its own:
+    # the facts are part of the unit's submission and follow its lock (policy, every path).
+    budget = models.ForeignObject(
+        "UnitBudget",
+        on_delete=models.DO_NOTHING,
+        from_fields=["cycle", "unit"],
+        to_fields=["cycle", "unit"],
+        related_name="+",
+        verbose_name=_("unit budget"),
+    )
 
     objects = RestrictedManager()
     access_unit_path = "unit"
+    access_state_path = "budget__state"
+    access_editable_states = EDITABLE_STATES
 
     class Meta:
         ordering = ["cycle", "unit__sort_order"]
@@ -810,9 +823,38 @@ class AssetLine(models.Model):
 
 
 class AdjustmentState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    """The adjustment's path is the budget's (approvals/workflow.py): the unit's preparer asks,
+    the branch head signs off, the HQ reviewer recommends (or returns), the HQ approver decides."""
+
+    WITH_BRANCH_HEAD = "with_branch_head", _("With the branch head")
+    SUBMITTED = "submitted", _("Submitted to HQ")
+    RECOMMENDED = "recommended", _("Recommended for approval")
+    RETURNED = "returned", _("Returned for revision")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An adjustment in one of these states is still open: an item has at most one open adjustment.
+OPEN_ADJUSTMENT_STATES = (
+    AdjustmentState.WITH_BRANCH_HEAD,
+    AdjustmentState.SUBMITTED,
+    AdjustmentState.RECOMMENDED,
+    AdjustmentState.RETURNED,
+)
+
+
+def basic_line_label(line: BasicExpenditureLine) -> str:
+    """A basic line as its unit knows it: functional code and name, economic code and name,
+    funding source and the line's own note, so that two lines of 2080109 are told apart."""
+    parts = [
+        f"{code.code} {code.name}" for code in (line.functional_code, line.economic_code) if code is not None
+    ]
+    if line.funding_source is not None:
+        parts.append(line.funding_source.name)
+    if line.note:
+        parts.append(line.note)
+    return " · ".join(parts)
 
 
 class AdjustmentRequest(models.Model):
@@ -825,10 +867,20 @@ class AdjustmentRequest(models.Model):
         UnitBudget, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("unit budget")
     )
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adjustments",
+        verbose_name=_("project"),
     )
     basic_line = models.ForeignKey(
-        BasicExpenditureLine, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
+        BasicExpenditureLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adjustments",
+        verbose_name=_("basic expenditure line"),
     )
     original_fiscal_amount = MoneyField(_("original fiscal funds"))
     original_other_amount = MoneyField(_("original other funds"))
@@ -842,33 +894,47 @@ class AdjustmentRequest(models.Model):
     )
     reason = models.TextField(_("reason"))
     state = models.CharField(
-        _("state"), max_length=10, choices=AdjustmentState.choices, default=AdjustmentState.PENDING
+        _("state"),
+        max_length=20,
+        choices=AdjustmentState.choices,
+        default=AdjustmentState.WITH_BRANCH_HEAD,
+        db_index=True,
     )
+    state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = RestrictedManager()
     access_unit_path = "budget__unit"
+    # Nobody edits an adjustment: it moves, and a returned one is revised, only through its
+    # machine (approvals/workflow.py).
+    access_state_path = "state"
+    access_editable_states = frozenset()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project"],
-                condition=models.Q(state="pending"),
-                name="one_pending_adjustment_per_project",
+                condition=models.Q(state__in=OPEN_ADJUSTMENT_STATES),
+                name="one_open_adjustment_per_project",
             ),
             models.UniqueConstraint(
                 fields=["basic_line"],
-                condition=models.Q(state="pending"),
-                name="one_pending_adjustment_per_basic_line",
+                condition=models.Q(state__in=OPEN_ADJUSTMENT_STATES),
+                name="one_open_adjustment_per_basic_line",
             ),
             models.CheckConstraint(
                 condition=models.Q(project__isnull=False, basic_line__isnull=True)
@@ -883,16 +949,25 @@ class AdjustmentRequest(models.Model):
                 "adjusted_other_amount",
             ),
         ]
-        indexes = [models.Index(fields=["state", "requested_at"], name="adjustment_review_queue")]
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="adjustment_review_queue")]
         verbose_name = _("budget adjustment")
         verbose_name_plural = _("budget adjustments")
 
     def __str__(self) -> str:
-        return f"{self.subject} {self.original_amount} → {self.adjusted_amount}"
+        return f"{self.subject_label}: {format_yuan(self.original_amount)} → {format_yuan(self.adjusted_amount)} 元"
 
     @property
     def subject(self):
         return self.project or self.basic_line
+
+    @property
+    def subject_label(self) -> str:
+        """What is adjusted, in words: the project's name, or the basic line's codes and names."""
+        return self.project.name if self.project_id else basic_line_label(self.basic_line)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_ADJUSTMENT_STATES
 
     @property
     def original_amount(self) -> Decimal:

@@ -90,10 +90,13 @@ def unit_budget(request: HttpRequest, year: int, unit_code: str) -> HttpResponse
             "three_public": budget.three_public.all(),
             "may_add_projects": services.can_add_project(request.user, budget),
             "line_adjustments": budget.adjustments.filter(basic_line__isnull=False).select_related(
-                "basic_line__functional_code", "requested_by", "decided_by"
+                "basic_line__functional_code",
+                "basic_line__economic_code",
+                "basic_line__funding_source",
+                "requested_by",
+                "decided_by",
             ),
             "can_request_line_adjustment": policy.can_request_adjustment(request.user, budget),
-            "can_decide_adjustment": policy.can_decide_adjustment(request.user),
             **_workflow_context(request.user, budget),
         },
     )
@@ -132,7 +135,6 @@ def project_detail(request: HttpRequest, year: int, unit_code: str, pk: int) -> 
         "adjustments": project.adjustments.select_related("requested_by", "decided_by"),
         "initial_amount": initial_amount(project),
         "can_request_adjustment": policy.can_request_adjustment(request.user, project),
-        "can_decide_adjustment": policy.can_decide_adjustment(request.user),
         "comment_targets": _comment_targets(project),
         **_workflow_context(request.user, project),
     }

@@ -119,6 +119,12 @@ class EventType(models.TextChoices):
     PUBLISH = "publish", _("Publish")
     # Budget adjustments (approvals.workflow.ADJUSTMENT), recorded on the item adjusted.
     ADJUSTMENT_REQUEST = "adjustment_request", _("Adjustment requested")
+    ADJUSTMENT_SIGN_OFF = "adjustment_sign_off", _("Adjustment signed off by the branch head")
+    ADJUSTMENT_SEND_BACK = "adjustment_send_back", _("Adjustment sent back by the branch head")
+    ADJUSTMENT_RECOMMEND = "adjustment_recommend", _("Adjustment recommended for approval")
+    ADJUSTMENT_RETURN = "adjustment_return", _("Adjustment returned for revision")
+    ADJUSTMENT_RESUBMIT = "adjustment_resubmit", _("Adjustment revised and asked again")
+    ADJUSTMENT_WITHDRAW = "adjustment_withdraw", _("Adjustment withdrawn")
     ADJUSTMENT_APPROVE = "adjustment_approve", _("Adjustment approved")
     ADJUSTMENT_REJECT = "adjustment_reject", _("Adjustment rejected")
     # Performance: monitoring reports, evaluations, target changes (performance.workflow).

@@ -213,12 +213,9 @@ def can_comment(user: AnyUser) -> bool:
 
 def can_request_adjustment(user: AnyUser, obj) -> bool:
     """An approved (locked) project, or a basic line of an approved unit submission, by the
-    unit's own staff."""
+    unit's own staff. Each later step of the adjustment (the head's sign-off, HQ's review and
+    decision) is a transition of its machine, allowed by :func:`can_act`."""
     return acts_for_unit(user, unit_id_of(obj), UNIT_STAFF_ROLES) and obj.is_locked
-
-
-def can_decide_adjustment(user: AnyUser) -> bool:
-    return role_of(user) == Role.HQ_APPROVER
 
 
 def can_edit_bureau_documents(user: AnyUser) -> bool:

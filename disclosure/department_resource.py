@@ -22,7 +22,7 @@ from core import policy
 from core.models import Unit
 from performance.models import DepartmentTarget, DepartmentTask, Indicator
 
-from .indicator_resource import IndicatorResource, targets_locked
+from .indicator_resource import INDICATOR_FIELDS, INDICATOR_NOTES, IndicatorResource, targets_locked
 from .resources import (
     UNIT,
     AmountWidget,
@@ -164,19 +164,14 @@ def department_tasks_in(cycle: BudgetCycle, unit: Unit | None) -> list[Departmen
 class DepartmentIndicatorResource(IndicatorResource):
     sheet = "部门绩效指标"
     title = "部门整体支出绩效指标（表11） Department-wide performance indicators"
-    notes = {
-        "序号": "表11 年度绩效指标中的行次，从 1 开始",
-        "一级指标": "产出指标 / 效益指标 / 满意度指标",
-        "指标值": "如 ≥95%、=380宗、及时；原文保留并解析",
-    }
+    notes = {"序号": "表11 年度绩效指标中的行次，从 1 开始", **INDICATOR_NOTES}
 
     def owner_fields(self, lookups: Lookups) -> dict:
         return {"department_target": _field("department_target", UNIT, DepartmentTargetWidget(lookups))}
 
     class Meta(IndicatorResource.Meta):
         import_id_fields = ["department_target", "sort_order"]
-        fields = ["department_target", "sort_order", "level1", "level2", "printed_level1", "printed_level2",
-                  "name", "target_text", "target_source"]  # fmt: skip
+        fields = ["department_target", *INDICATOR_FIELDS]
 
 
 def department_indicators_in(cycle: BudgetCycle, unit: Unit | None):

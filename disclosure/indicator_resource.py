@@ -54,14 +54,20 @@ def level_fields() -> dict:
     }
 
 
+# An indicator's own columns and their notes, whoever owns it (a project here, the department-wide
+# target on 部门绩效指标): the owner's columns come first.
+INDICATOR_FIELDS = ["sort_order", "level1", "level2", "printed_level1", "printed_level2", "name", "target_text",
+                    "target_source"]  # fmt: skip
+INDICATOR_NOTES = {
+    "一级指标": "产出指标 / 效益指标 / 满意度指标",
+    "指标值": "如 ≥95%、=380宗、及时；原文保留并解析",
+}
+
+
 class IndicatorResource(BudgetResource):
     sheet = "绩效指标"
     title = "绩效指标 Performance indicators"
-    notes = {
-        "序号": "项目绩效目标表中的行次，从 1 开始",
-        "一级指标": "产出指标 / 效益指标 / 满意度指标",
-        "指标值": "如 ≥95%、=380宗、及时；原文保留并解析",
-    }
+    notes = {"序号": "项目绩效目标表中的行次，从 1 开始", **INDICATOR_NOTES}
 
     def __init__(self, lookups: Lookups) -> None:
         super().__init__(lookups)
@@ -123,8 +129,7 @@ class IndicatorResource(BudgetResource):
     class Meta(BudgetResource.Meta):
         model = Indicator
         import_id_fields = ["project", "sort_order"]
-        fields = ["unit", "project", "sort_order", "level1", "level2", "printed_level1", "printed_level2",
-                  "name", "target_text", "target_source"]  # fmt: skip
+        fields = ["unit", "project", *INDICATOR_FIELDS]
 
 
 def project_indicators_in(cycle: BudgetCycle, unit: Unit | None):

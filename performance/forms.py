@@ -259,36 +259,35 @@ class DepartmentEvaluationForm(BootstrapMixin, forms.Form):
             )
             self.fields[f"{key}__source"].widget.attrs["placeholder"] = str(source_label)
         for key, deduction in rubric.DEDUCTIONS.items():
-            entry = deductions.get(key) or {}
-            self.fields[f"{key}__deduction"] = forms.CharField(
-                label=deduction.label, required=False, max_length=10, initial=entry.get("points") or ""
-            )
-            self.fields[f"{key}__deduction"].widget.attrs["inputmode"] = "decimal"
-            self.fields[f"{key}__deduction_reason"] = forms.CharField(
-                label=_("Reason for the deduction"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 1}),
-                initial=entry.get("reason", ""),
-            )
-            self.fields[f"{key}__deduction_reason"].widget.attrs["placeholder"] = str(
-                _("Reason for the deduction")
-            )
+            self._add_points_and_reason(
+                f"{key}__deduction", f"{key}__deduction_reason", deduction.label, deductions.get(key) or {},
+                reason_label=_("Reason for the deduction"), reason_rows=1,
+            )  # fmt: skip
         for item in rubric.ITEMS:
-            if item.is_formula:
-                continue
-            entry = checklist.get(item.key) or {}
-            self.fields[f"{item.key}__points"] = forms.CharField(
-                label=item.name, required=False, max_length=10, initial=entry.get("points") or ""
-            )
-            self.fields[f"{item.key}__points"].widget.attrs["inputmode"] = "decimal"
-            self.fields[f"{item.key}__reason"] = forms.CharField(
-                label=_("Reason"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=entry.get("reason", ""),
-            )
-            self.fields[f"{item.key}__reason"].widget.attrs["placeholder"] = str(_("Reason"))
+            if not item.is_formula:
+                self._add_points_and_reason(
+                    f"{item.key}__points", f"{item.key}__reason", item.name, checklist.get(item.key) or {},
+                    reason_label=_("Reason"), reason_rows=2,
+                )  # fmt: skip
         self.style_fields()
+
+    def _add_points_and_reason(
+        self, name: str, reason_name: str, label, entry: dict, *, reason_label, reason_rows: int
+    ) -> None:
+        """A points field and its written reason (a deduction, a checklist item), initial values
+        from ``entry`` ({"points", "reason"})."""
+        self.fields[name] = forms.CharField(
+            label=label, required=False, max_length=10, initial=entry.get("points") or ""
+        )
+        self.fields[name].widget.attrs["inputmode"] = "decimal"
+        reason = forms.CharField(
+            label=reason_label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": reason_rows}),
+            initial=entry.get("reason", ""),
+        )
+        reason.widget.attrs["placeholder"] = str(reason_label)
+        self.fields[reason_name] = reason
 
     def inputs(self) -> dict[str, Any]:
         """The rubric's plain mapping; the rubric itself validates the values."""

@@ -160,6 +160,17 @@ SATISFACTION_CHOICES = (
 QUARTERS = (1, 2, 3, 4)
 RATE_BASE = _("base: the adjusted budget of the evaluated scope")
 
+
+def quarterly(
+    key: str, labels: tuple[Promise, ...], kind: FigureKind, unit: Promise | str, help: Promise | str = ""
+) -> tuple[Figure, ...]:
+    """The four cumulative figures of one kind, ``<key>_q1`` … ``<key>_q4`` (DOMAIN §8: 预算执行率
+    is read quarter by quarter); the labels are whole sentences, one a quarter, for translation."""
+    return tuple(
+        Figure(f"{key}_q{q}", label, kind, unit, help=help) for q, label in zip(QUARTERS, labels, strict=True)
+    )
+
+
 FIGURES: dict[str, Figure] = {
     f.key: f
     for f in (
@@ -191,34 +202,25 @@ FIGURES: dict[str, Figure] = {
         Figure("three_public_actual", _("Three public expenses, actual"), "yuan", YUAN),
         Figure("public_budget", _("Daily public expenses, budget"), "yuan", YUAN),
         Figure("public_actual", _("Daily public expenses, actual"), "yuan", YUAN),
-        Figure("spending_q1", _("Spending to the end of Q1, cumulative"), "yuan", YUAN),
-        Figure("spending_q2", _("Spending to the end of Q2, cumulative"), "yuan", YUAN),
-        Figure("spending_q3", _("Spending to the end of Q3, cumulative"), "yuan", YUAN),
-        Figure("spending_q4", _("Spending to the end of Q4, cumulative"), "yuan", YUAN),
-        Figure(
-            "execution_rate_q1",
-            _("Execution rate to the end of Q1, cumulative"),
-            "percent",
-            "%",
-            help=RATE_BASE,
+        *quarterly(
+            "spending",
+            (
+                _("Spending to the end of Q1, cumulative"),
+                _("Spending to the end of Q2, cumulative"),
+                _("Spending to the end of Q3, cumulative"),
+                _("Spending to the end of Q4, cumulative"),
+            ),
+            "yuan",
+            YUAN,
         ),
-        Figure(
-            "execution_rate_q2",
-            _("Execution rate to the end of Q2, cumulative"),
-            "percent",
-            "%",
-            help=RATE_BASE,
-        ),
-        Figure(
-            "execution_rate_q3",
-            _("Execution rate to the end of Q3, cumulative"),
-            "percent",
-            "%",
-            help=RATE_BASE,
-        ),
-        Figure(
-            "execution_rate_q4",
-            _("Execution rate to the end of Q4, cumulative"),
+        *quarterly(
+            "execution_rate",
+            (
+                _("Execution rate to the end of Q1, cumulative"),
+                _("Execution rate to the end of Q2, cumulative"),
+                _("Execution rate to the end of Q3, cumulative"),
+                _("Execution rate to the end of Q4, cumulative"),
+            ),
             "percent",
             "%",
             help=RATE_BASE,
@@ -861,16 +863,25 @@ def execution_points(rates: list[Decimal]) -> Decimal:
     return sum((min(p, ONE) for p in progress), ZERO) + min(sum(progress, ZERO) / 4 * 2, Decimal(2))
 
 
+def _given_this_way(f: Facts, this: tuple[str, ...], other: tuple[str, ...], both: Promise) -> bool:
+    """Whether a figure given one of two ways is given ``this`` way rather than the ``other``:
+    exactly one of the two. Both: ``both`` on the first key given this way; neither: every key
+    of both ways is missing."""
+    given = [k for k in this if f.given(k)]
+    if given and any(f.given(k) for k in other):
+        raise _Invalid(given[0], both)
+    if not given and not any(f.given(k) for k in other):
+        raise _Missing(*other, *this)
+    return bool(given)
+
+
 def _budget_execution(f: Facts) -> tuple[Decimal, str]:
-    by_rate = [k for k in RATE_KEYS if f.given(k)]
-    by_amount = [k for k in SPENDING_KEYS if f.given(k)]
-    if by_rate and by_amount:
-        message = _(
-            "enter the quarterly execution rates or the quarterly spending, not both: clear one of them"
-        )
-        raise _Invalid(by_rate[0], message)
-    if not by_rate and not by_amount:
-        raise _Missing(*SPENDING_KEYS, *RATE_KEYS)
+    by_rate = _given_this_way(
+        f,
+        RATE_KEYS,
+        SPENDING_KEYS,
+        _("enter the quarterly execution rates or the quarterly spending, not both: clear one of them"),
+    )
     (budget,) = _need(f, "budget_adjusted")
     if by_rate:
         keys = RATE_KEYS
@@ -914,12 +925,13 @@ def _project_timeliness(f: Facts) -> tuple[Decimal, str]:
 
 
 def _satisfaction(f: Facts) -> tuple[Decimal, str]:
-    if f.given("satisfaction_rate") and f.given("satisfaction_band"):
-        raise _Invalid(
-            "satisfaction_band",
-            _("enter a survey rate or a band from other evidence, not both: clear one of them"),
-        )
-    if f.given("satisfaction_band"):
+    by_band = _given_this_way(
+        f,
+        ("satisfaction_band",),
+        ("satisfaction_rate",),
+        _("enter a survey rate or a band from other evidence, not both: clear one of them"),
+    )
+    if by_band:
         if not f.sources.get("satisfaction_band"):
             raise _Invalid(
                 "satisfaction_band",
@@ -929,8 +941,6 @@ def _satisfaction(f: Facts) -> tuple[Decimal, str]:
             )
         value = SATISFACTION_BAND_POINTS[f["satisfaction_band"]]
         return value, f"{f.sources['satisfaction_band']} → {value}"
-    if not f.given("satisfaction_rate"):
-        raise _Missing("satisfaction_rate", "satisfaction_band")
     rate = f["satisfaction_rate"]
     value = band(rate, SATISFACTION_BANDS, ONE)
     return value, f"{rate}% → {value}"

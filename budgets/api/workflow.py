@@ -1,7 +1,5 @@
 """The workflow transitions as API actions, under the same services and rules as the pages."""
 
-from decimal import Decimal
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from budgets import services
+from budgets.api.fields import YuanField
 from budgets.workflow import PROJECT_REQUEST, machine_of
 from core.workflow import CommentInput
 
@@ -22,14 +21,10 @@ class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a, t.label) for a, t in PROJECT_REQUEST.transitions.items()])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     comments = CommentSerializer(many=True, required=False, default=list)
-    fiscal_amount = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, min_value=Decimal(0)
-    )
-    other_amount = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, min_value=Decimal(0)
-    )
+    fiscal_amount = YuanField(required=False)
+    other_amount = YuanField(required=False)
     sub_items = serializers.DictField(
-        child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0)),
+        child=YuanField(),
         required=False,
         help_text="A cut of an itemised project: sub-item id → its new amount (yuan), adding up to the new amount.",
     )

@@ -63,6 +63,8 @@ class Row:
     cells: list
     style: str = ""  # "total", "group", "" (plain)
     key: str = ""  # a stable key for tests and the round trip: unit code, functional code …
+    # merged body cells: column index (from 0) → (colspan, rowspan), as a form lays them out (表11)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -547,40 +547,58 @@ def department_tasks(data: CycleData, u: UnitData, targets: dict | None) -> list
 
 @register_table(F, "表11", "整体支出绩效目标表")
 def table11(data: CycleData) -> Table:
+    """The form as published: 部门名称 and 主管部门 each over two columns; 年度主要任务 down its
+    block, 任务名称 and 主要内容 over both header rows, 预算金额 over its three columns; 年度总体目标
+    across the form; 年度绩效指标 down its block, 目标值 over the last two columns."""
     source = performance_source()
     body: list[Row] = []
     for u in data.units:
         targets = source.department_targets(cycle=data.cycle, unit=u.unit)
         code = u.unit.code
         fiscal, other = _fiscal_split(u.spending(), data)
+        tasks = department_tasks(data, u, targets)
+        indicators = (targets or {}).get("indicators") or []
         body += [
             Row(
                 ["部门名称", u.unit.name, "", "主管部门", supervisor_of(u, targets), ""],
                 "group",
                 code,
+                spans={1: (2, 1), 4: (2, 1)},
             ),
-            Row(["年度主要任务", "任务名称", "主要内容", "预算金额", "", ""], "group"),
+            Row(
+                ["年度主要任务", "任务名称", "主要内容", "预算金额", "", ""],
+                "group",
+                spans={0: (1, len(tasks) + 3), 1: (1, 2), 2: (1, 2), 3: (3, 1)},
+            ),
             Row(["", "", "", "总额", "其中：财政拨款", "其中：其他资金"], "group"),
         ]
-        for task in department_tasks(data, u, targets):
+        for task in tasks:
             body.append(
                 Row(["", task.name, task.content, _w(task.total), _w(task.fiscal), _w(task.other)],
                     key=f"{code}:task:{task.name}")
             )  # fmt: skip
         body.append(
-            Row(["", "金额合计", "", _w(fiscal + other), _w(fiscal), _w(other)], "total", f"{code}:tasks")
-        )
+            Row(["", "金额合计", "", _w(fiscal + other), _w(fiscal), _w(other)], "total", f"{code}:tasks",
+                spans={1: (2, 1)})
+        )  # fmt: skip
         body.append(
             Row(
                 ["年度总体目标", (targets or {}).get("overall_goal") or "", "", "", "", ""],
                 key=f"{code}:goal",
+                spans={1: (5, 1)},
             )
         )
-        body.append(Row(["年度绩效指标", "一级指标", "二级指标", "三级指标", "目标值", ""], "group"))
-        for indicator in (targets or {}).get("indicators") or []:
+        body.append(
+            Row(
+                ["年度绩效指标", "一级指标", "二级指标", "三级指标", "目标值", ""],
+                "group",
+                spans={0: (1, len(indicators) + 1), 4: (2, 1)},
+            )
+        )
+        for indicator in indicators:
             body.append(
                 Row(["", indicator.get("level1") or "", indicator.get("level2") or "", indicator.get("name") or "",
-                     indicator.get("target") or "", ""], key=f"{code}:indicator")
+                     indicator.get("target") or "", ""], key=f"{code}:indicator", spans={4: (2, 1)})
             )  # fmt: skip
     table = _table("表11", f"{data.name}整体支出绩效目标表", data, [], body, widths=[14, 24, 40, 12, 14, 14])
     table.subtitle = f"{data.year}年度"

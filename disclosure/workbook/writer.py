@@ -66,7 +66,13 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
         sheet.cell(row=row, column=width, value=table.money_unit).alignment = Alignment(horizontal="right")
     row += 1
     row = _write_header(sheet, table, row)
+    merges = []
     for data_row in table.rows:
+        merges += [
+            (row, column + 1, row + rowspan - 1, column + colspan)
+            for column, (colspan, rowspan) in data_row.spans.items()
+            if colspan > 1 or rowspan > 1
+        ]
         for column, value in enumerate(data_row.cells, start=1):
             cell = sheet.cell(row=row, column=column)
             _put(cell, value)
@@ -76,6 +82,9 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
             if data_row.style == "total":
                 cell.fill = TOTAL_FILL
         row += 1
+    # merged after every row is written: a covered cell takes no value (openpyxl's MergedCell)
+    for top, left, bottom, right in merges:
+        sheet.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
     for offset, line in enumerate(table.note.splitlines() if table.note else []):
         sheet.cell(row=row + 1 + offset, column=1, value=line).font = Font(italic=True, size=9)
     for index, chars in enumerate(table.widths or _default_widths(table), start=1):

@@ -71,3 +71,20 @@ def sub_items_for(project, new_amount):
     subs = list(project.sub_items.order_by("sort_order", "id"))
     change = Decimal(new_amount) - sum((s.amount for s in subs), Decimal(0))
     return {s.pk: s.amount + (change if i == 0 else 0) for i, s in enumerate(subs)}
+
+
+def adjustment_through_the_chain(adjustment, *, to: str = "approved"):
+    """Walk an adjustment along its whole path, each step by the role that takes it: the unit's
+    head signs off, HQ's reviewer recommends, HQ's approver approves (or ``to`` an earlier stop)."""
+    from approvals.services import adjustment_transition
+    from core.models import Membership
+
+    head = Membership.objects.get(unit=adjustment.budget.unit, role="branch_head").user
+    steps = [("sign_off", head, "submitted"), ("recommend", user("hq_reviewer"), "recommended"),
+             ("approve", user("hq_approver"), "approved")]  # fmt: skip
+    for action, actor, reached in steps:
+        adjustment_transition(adjustment=adjustment, action=action, actor=actor)
+        if reached == to:
+            break
+    adjustment.refresh_from_db()
+    return adjustment

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from approvals.selectors import adjustment_rates
-from approvals.services import adjustment_decide, adjustment_request
+from approvals.services import adjustment_request
 from budgets.models import AdjustmentState, BasicExpenditureLine, Project, ProjectSubItem, UnitBudget
 from core.errors import BusinessRuleError
 from core.models import Unit
@@ -21,6 +21,8 @@ from disclosure.exporting import build_workbook
 from performance.models import MonitoringRound
 from performance.selectors import department_prefill
 from performance.services import monitoring_round_open, project_monitoring_start
+
+from .conftest import adjustment_through_the_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +65,7 @@ def adjusted(demo):
         "total": sum(BasicExpenditureLine.objects.filter(budget=baoan).values_list("amount", flat=True), D(0))
         + sum((p.fiscal_amount + p.other_amount for p in Project.objects.filter(budget=baoan)), D(0)),
     }
-    preparer, approver = user("baoan_preparer"), user("hq_approver")
+    preparer = user("baoan_preparer")
 
     # An itemised project's adjustment must say the new amount of each sub-item …
     with pytest.raises(BusinessRuleError) as refused:
@@ -86,8 +88,7 @@ def adjusted(demo):
     cut_request = adjustment_request(project=plain, actor=preparer, fiscal_amount=before["plain"] + CUT,
                                      reason="档案数字化延后")  # fmt: skip
     for request in (raise_request, cut_request):
-        adjustment_decide(adjustment=request, actor=approver, approve=True)
-        request.refresh_from_db()
+        adjustment_through_the_chain(request)
         assert request.state == AdjustmentState.APPROVED
     return {
         "cycle": demo,
@@ -193,6 +194,6 @@ def test_a_multi_year_project_total_changes_by_the_delta(demo):
     )
     request = adjustment_request(project=project, actor=user("baoan_preparer"), fiscal_amount=D("45000.00"),
                                  reason="进度加快")  # fmt: skip
-    adjustment_decide(adjustment=request, actor=user("hq_approver"), approve=True)
+    adjustment_through_the_chain(request)
     project.refresh_from_db()
     assert (project.amount, project.total_amount) == (D("45000.00"), D("90000.00") + D("15000.00"))

@@ -95,3 +95,33 @@ def test_two_editors_saving_one_draft_do_not_overwrite_each_other(demo):
     project.refresh_from_db()
     assert project.purpose == saved[0].purpose
     assert project.version == opened + 1
+
+
+def test_two_approvers_approving_one_adjustment_at_once_apply_it_once(demo):
+    from approvals.services import adjustment_request, adjustment_transition
+    from budgets.models import AdjustmentRequest
+    from core.models import Unit
+    from core.roles import Role
+    from tests.factories import user_with_role
+
+    from .conftest import adjustment_through_the_chain
+
+    project = Project.objects.filter(budget__cycle__year=2020, budget__unit__code="baoan",
+                                     sub_items__isnull=True).order_by("pk").first()  # fmt: skip
+    before = project.amount
+    adjustment = adjustment_request(project=project, actor=user("baoan_preparer"),
+                                    fiscal_amount=project.fiscal_amount + 10000, other_amount=project.other_amount,
+                                    reason="并发调整")  # fmt: skip
+    adjustment_through_the_chain(adjustment, to="recommended")
+    second_approver = user_with_role(Role.HQ_APPROVER, Unit.objects.get(code="hq"), username="approver2")
+    first, second = (AdjustmentRequest.objects.get(pk=adjustment.pk) for _ in range(2))
+    outcomes = _race(
+        lambda: adjustment_transition(adjustment=first, action="approve", actor=user("hq_approver")),
+        lambda: adjustment_transition(adjustment=second, action="approve", actor=second_approver),
+    )
+    errors = [o for o in outcomes if isinstance(o, BusinessRuleError)]
+    assert len([o for o in outcomes if isinstance(o, Event)]) == 1 and len(errors) == 1
+    assert errors[0].code == "conflict" and errors[0].params["state"] == "approved"
+    assert events_of(project).filter(type="adjustment_approve").count() == 1
+    project.refresh_from_db()
+    assert project.amount == before + 10000

@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from approvals.services import adjustment_decide, adjustment_request
+from approvals.services import adjustment_request
 from budgets.services import item_transition
 
-from .conftest import sub_items_for, user
+from .conftest import adjustment_through_the_chain, sub_items_for, user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_dashboard_shows_stages_amounts_and_rates(draft_project, client, django_
         item_transition(item=draft_project, action=action, actor=user(who))
     adjustment = adjustment_request(project=draft_project, actor=user("baoan_head"), sub_items=sub_items_for(draft_project, "550000"), fiscal_amount=Decimal("550000"),
                                     other_amount=Decimal("0"), reason="增加")  # fmt: skip
-    adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
+    adjustment_through_the_chain(adjustment)
     client.force_login(user("hq_reviewer"))
     with django_assert_max_num_queries(30):
         response = client.get(reverse("approvals:dashboard", args=[2021]))

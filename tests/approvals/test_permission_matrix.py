@@ -182,4 +182,4 @@ def test_branch_a_cannot_reach_branch_b(branch_b, client, username, capsys):
     branch_b["project"].refresh_from_db()
     assert branch_b["project"].state == "draft"
     branch_b["adjustment"].refresh_from_db()
-    assert branch_b["adjustment"].state == "pending"
+    assert branch_b["adjustment"].state == "with_branch_head"

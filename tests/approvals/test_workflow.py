@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import translation
 
 from approvals.selectors import adjustment_rates
-from approvals.services import adjustment_decide, adjustment_request
+from approvals.services import adjustment_request, adjustment_transition
 from budgets import checks
 from budgets.history import changes_since_hq_saw, field_history, open_comments
 from budgets.models import AdjustmentState, Project
@@ -18,7 +18,7 @@ from core.events import events_of
 from core.models import EventComment, Notification
 from core.workflow import CommentInput
 
-from .conftest import complete_project_data, sub_items_for, user
+from .conftest import adjustment_through_the_chain, complete_project_data, sub_items_for, user
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +77,8 @@ def test_the_whole_path_from_draft_to_adjustment(draft_project, django_capture_o
     adjustment = adjustment_request(project=project, actor=user("baoan_preparer"),
                                     sub_items=sub_items_for(project, "550000.00"), fiscal_amount=Decimal("550000.00"), other_amount=Decimal("0"),
                                     reason="新增宣传任务")  # fmt: skip
-    adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
+    adjustment_through_the_chain(adjustment)
     project.refresh_from_db()
-    adjustment.refresh_from_db()
     assert project.amount == Decimal("550000.00")
     assert (adjustment.original_amount, adjustment.adjusted_amount) == (
         Decimal("500000.00"),
@@ -92,7 +91,8 @@ def test_the_whole_path_from_draft_to_adjustment(draft_project, django_capture_o
         events_of(project).exclude(type="targets_saved").order_by("id").values_list("type", flat=True)
     )
     assert actions == ["submit", "sign_off", "return", "submit", "sign_off", "cut", "recommend", "approve",
-                       "adjustment_request", "adjustment_approve"]  # fmt: skip
+                       "adjustment_request", "adjustment_sign_off", "adjustment_recommend",
+                       "adjustment_approve"]  # fmt: skip
 
 
 def test_a_return_needs_a_reason(draft_project):
@@ -211,7 +211,7 @@ def test_adjustment_rate_per_unit_and_bureau(draft_project):
         step(draft_project, action, who)
     adjustment = adjustment_request(project=draft_project, actor=user("baoan_head"),
                                     sub_items=sub_items_for(draft_project, "400000"), fiscal_amount=Decimal("400000"), other_amount=Decimal("0"), reason="压减")  # fmt: skip
-    adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
+    adjustment_through_the_chain(adjustment)
     from core.models import Unit
 
     rates, bureau = adjustment_rates(cycle=draft_project.budget.cycle, units=Unit.objects.all())
@@ -226,8 +226,9 @@ def test_only_the_approver_decides_adjustments(draft_project):
         step(draft_project, action, who)
     adjustment = adjustment_request(project=draft_project, actor=user("baoan_head"),
                                     sub_items=sub_items_for(draft_project, "300000"), fiscal_amount=Decimal("300000"), other_amount=Decimal("0"), reason="x")  # fmt: skip
+    adjustment_through_the_chain(adjustment, to="recommended")
     with pytest.raises(BusinessRuleError):
-        adjustment_decide(adjustment=adjustment, actor=user("hq_reviewer"), approve=True)
+        adjustment_transition(adjustment=adjustment, action="approve", actor=user("hq_reviewer"))
     draft_project.refresh_from_db()
     assert draft_project.amount == Decimal("600000.00")
 
@@ -243,13 +244,13 @@ def test_a_basic_line_of_an_approved_submission_changes_through_an_adjustment(de
     client.force_login(user("baoan_head"))
     page = client.get("/budgets/2020/baoan/").content.decode()
     assert f'data-line="{line.pk}"' in page
-    client.post(
-        f"/workflow/basic-lines/{line.pk}/adjustments/", {"amount": str(before + 10000), "reason": "增人增资"}
-    )
+    url = f"/workflow/basic-lines/{line.pk}/adjustments/"
+    summary = client.post(url, {"fiscal_amount": str(before + 10000), "reason": "增人增资"})
+    client.post(url, {"token": summary.context["token"], "confirm": "1"})
     adjustment = AdjustmentRequest.objects.get(basic_line=line)
     line.refresh_from_db()
     assert line.amount == before  # nothing changes before approval
-    adjustment_decide(adjustment=adjustment, actor=user("hq_approver"), approve=True)
+    adjustment_through_the_chain(adjustment)
     line.refresh_from_db()
     adjustment.refresh_from_db()
     assert line.amount == before + 10000

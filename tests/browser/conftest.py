@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from config.celery import app as celery_app
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's hosts, which this network refuses.
@@ -37,9 +39,20 @@ def browser():
 def page(browser, request):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    # Generous: CI's two cores also run the other xdist worker; a loaded save took over 15 s.
+    page.set_default_timeout(30000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def eager(settings, tmp_path):
+    """Tasks (the export) run in the live server's thread; stored files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ def _p(template: str) -> Callable[[dict, str], str]:
         values["project"] = _project(demo, user).pk
         values["next_project"] = demo["next_projects"][_unit(demo, user)].pk
         values["indicator"] = demo["indicators"][_unit(demo, user)].pk
+        values["basic_line"] = demo["basic_lines"][_unit(demo, user)].pk
         return template.format(**values)
 
     return build
@@ -84,6 +85,17 @@ PAGES: list[Page] = [
         "budgets:project-edit",
         _p("/budgets/{next_year}/{unit}/projects/{next_project}/edit/"),
         roles=UNIT_ROLES,
+    ),
+    Page("approvals:adjustment-request", _p("/workflow/projects/{project}/adjustments/"), roles=UNIT_ROLES),
+    Page(
+        "approvals:basic-line-adjustment",
+        _p("/workflow/basic-lines/{basic_line}/adjustments/"),
+        roles=UNIT_ROLES,
+    ),
+    Page(
+        "approvals:adjustment-revise",
+        _p("/workflow/adjustments/{returned_adjustment}/revise/"),
+        roles=("baoan_preparer", "baoan_head"),
     ),
     Page("approvals:inbox", _p("/workflow/inbox/")),
     Page("approvals:dashboard", _p("/workflow/dashboard/{year}/"), roles=BUREAU_ROLES),
@@ -160,9 +172,7 @@ EXCLUDED = {
     "set_language": "POST only: switches the language",
     "approvals:project-transition": "POST only: a workflow action",
     "approvals:budget-transition": "POST only: a workflow action",
-    "approvals:adjustment-request": "POST only: files an adjustment from the project page",
-    "approvals:basic-line-adjustment": "POST only: files an adjustment from the unit page",
-    "approvals:adjustment-decide": "POST only: the approver's decision",
+    "approvals:adjustment-transition": "POST only: a step of an adjustment",
     "disclosure:export-create": "POST only: starts an export",
     "disclosure:export-status": "JSON for the progress bar",
     "disclosure:export-download": "a download (xlsx)",

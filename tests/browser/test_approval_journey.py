@@ -2,7 +2,8 @@
 preparer creates a project with sub-items and submits → branch head signs off → HQ reviewer
 returns it with a comment on one field → preparer sees the comment, edits, sees the diff and
 resubmits → head signs off → reviewer cuts the amount with a reason and recommends → approver
-approves → the item is locked → an adjustment request is approved."""
+approves → the item is locked → an adjustment is asked, confirmed, signed off by the head,
+recommended by the reviewer and approved by the approver."""
 
 import pytest
 from playwright.sync_api import expect
@@ -22,7 +23,7 @@ def as_user(browser, live_server, shot):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30000)
         log_in(page, live_server.url, username)
         page.wait_for_load_state()
         return page
@@ -159,19 +160,45 @@ def test_a_project_request_from_draft_to_approved_adjustment(live_server, demo, 
     assert preparer.goto(f"{project_url}edit/").status == 403
     preparer.goto(project_url)
 
-    # 7. An adjustment request, approved by the approver: both amounts stay on record.
+    # 7. An adjustment takes the budget's path: the preparer asks (labelled 元 boxes, then a
+    # summary to confirm), the branch head signs off, the HQ reviewer recommends, the HQ approver
+    # approves; both amounts stay on record.
+    preparer.get_by_test_id("adjustment-link").click()
     form = preparer.get_by_test_id("adjustment-form")
+    expect(form).to_be_visible()
+    expect(form.locator("input[name^=sub_item_]")).to_have_count(2)
     form.locator("[name=fiscal_amount]").fill("550000.00")
     form.locator("input[name^=sub_item_]").first.fill("350000.00")
     form.locator("[name=reason]").fill("增加一期培训")
-    with preparer.expect_navigation():
-        form.locator("button").click()
-    snap(preparer, "09-adjustment-requested")
-    approver.goto(project_url)
-    with approver.expect_navigation():
-        approver.locator("button[name=decision][value=approve]").click()
-    adjustments = approver.get_by_test_id("adjustments").inner_text()
-    assert "500,000.00 → 550,000.00" in adjustments
-    assert "550,000.00" in approver.locator("[data-field=amount]").inner_text()
-    assert "35.00" in approver.get_by_test_id("sub-items").inner_text()  # 万元: the sub-items follow
-    snap(approver, "10-adjustment-approved")
+    snap(preparer, "09-adjustment-form")
+    form.locator("button[name=preview]").click()
+    confirm = preparer.get_by_test_id("adjustment-confirm")
+    expect(confirm).to_be_visible()
+    summary = preparer.get_by_test_id("adjustment-summary")
+    expect(summary.locator("[data-field=before]")).to_have_text("500,000.00")
+    expect(summary.locator("[data-field=after]")).to_have_text("550,000.00")
+    expect(summary.locator("[data-field=delta]")).to_contain_text("50,000.00")
+    snap(preparer, "10-adjustment-confirm")
+    confirm.locator("button[name=confirm]").click()
+    adjustment = preparer.get_by_test_id("adjustments").locator("[data-adjustment]")
+    expect(adjustment).to_have_attribute("data-state", "with_branch_head")
+    # Nothing changes before HQ approves.
+    expect(preparer.locator("[data-field=amount]")).to_contain_text("500,000.00")
+    snap(preparer, "11-adjustment-requested")
+
+    for page, action, state in (
+        (head, "sign_off", "submitted"),
+        (reviewer, "recommend", "recommended"),
+        (approver, "approve", "approved"),
+    ):
+        page.goto(project_url)
+        steps = page.get_by_test_id("adjustments")
+        steps.locator(f"form[data-step={action}] button").click()
+        expect(steps.locator("[data-adjustment]")).to_have_attribute("data-state", state)
+        snap(page, f"12-adjustment-{action}")
+
+    adjustments = approver.get_by_test_id("adjustments")
+    expect(adjustments).to_contain_text("500,000.00 元 → 调整后 550,000.00 元")
+    expect(approver.locator("[data-field=amount]")).to_contain_text("550,000.00")
+    expect(approver.get_by_test_id("sub-items")).to_contain_text("35.00")  # 万元: the sub-items follow
+    snap(approver, "13-adjustment-approved")

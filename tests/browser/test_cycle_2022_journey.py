@@ -1,6 +1,6 @@
 """Issue #9 from the UI: HQ starts the 2022 cycle, a branch preparer imports its whole budget
-through the template, HQ exports the 2022 workbook and its figures are the ones computed from
-the rows in ``tests/disclosure/unit_2022``."""
+through the template (表11's 主管部门, goal, main tasks and indicators included), HQ exports the
+2022 workbook and its figures are the ones computed from the rows in ``tests/disclosure/unit_2022``."""
 
 from decimal import Decimal
 
@@ -9,23 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from budgets.models import BudgetCycle, CatalogueVersion
-from config.celery import app as celery_app
 from core.models import Unit
 from tests.disclosure import unit_2022 as u22
-from tests.disclosure.test_workbook_2022 import fill_unit_template
+from tests.disclosure.test_workbook_2022 import assert_typed_table11, fill_unit_template
 
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 def test_hq_starts_2022_a_branch_imports_it_and_hq_exports_the_2022_tables(
@@ -47,7 +37,7 @@ def test_hq_starts_2022_a_branch_imports_it_and_hq_exports_the_2022_tables(
     assert cycle.disclosure_format == "2022" and cycle.budgets.filter(unit__code=u22.UNIT).exists()
 
     path = tmp_path / "宝安2022.xlsx"
-    fill_unit_template(cycle, Unit.objects.get(code=u22.UNIT), path)
+    fill_unit_template(cycle, Unit.objects.get(code=u22.UNIT), path, typed_tasks=True)
     branch = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}).new_page()
     log_in(branch, live_server.url, "baoan_preparer")
     branch.goto(f"{live_server.url}/disclosure/")
@@ -80,3 +70,5 @@ def test_hq_starts_2022_a_branch_imports_it_and_hq_exports_the_2022_tables(
     ]  # fmt: skip
     three = [c.value for c in book["表3"][6]]
     assert three[4] == u22.wan(sum(Decimal(p[2]) for p in u22.PROCUREMENT))
+    assert book["检查结果"]["A2"].value == "全部检查通过，未发现超出尾数误差的不一致。"
+    assert_typed_table11(book)

@@ -6,22 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from budgets.models import BudgetCycle, Project, UnitBudget
-from config.celery import app as celery_app
 from core.models import Unit
 from disclosure.template import build_template
 
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 def test_hq_exports_the_bureau_workbook_and_downloads_it(live_server, demo, page, shot, eager, tmp_path):

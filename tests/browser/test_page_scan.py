@@ -27,7 +27,8 @@ def scan_demo() -> dict:
     """The objects the pages show: the demo's 2020 budget, a 2021 draft project per unit and one
     waiting in HQ's queue, the August monitoring, the self-evaluations, an export and an import
     with errors."""
-    from budgets.models import BudgetCycle, Project, UnitBudget
+    from approvals.services import adjustment_request, adjustment_transition
+    from budgets.models import BasicExpenditureLine, BudgetCycle, Project, UnitBudget
     from budgets.services import item_transition, project_create
     from core.models import Unit
     from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
@@ -37,7 +38,7 @@ def scan_demo() -> dict:
 
     users = {u.username: u for u in get_user_model().objects.all()}
     cycle = BudgetCycle.objects.get(year=2020)
-    projects, next_projects, indicators = {}, {}, {}
+    projects, next_projects, indicators, basic_lines = {}, {}, {}, {}
     round_ = perf.monitoring_round_open(cycle=cycle, actor=users["hq_reviewer"])
     for unit_code, preparer, head in (
         ("baoan", "baoan_preparer", "baoan_head"),
@@ -48,6 +49,9 @@ def scan_demo() -> dict:
             budget__cycle=cycle, budget__unit=unit, indicators__isnull=False
         ).first()
         projects[unit_code] = project
+        basic_lines[unit_code] = BasicExpenditureLine.objects.filter(
+            budget__cycle=cycle, budget__unit=unit
+        ).first()
         indicators[unit_code] = project.indicators.order_by("sort_order").first()
         perf.project_monitoring_start(round=round_, project=project, actor=users[head])
         perf.project_evaluation_start(project=project, actor=users[head])
@@ -76,6 +80,16 @@ def scan_demo() -> dict:
         indicator=indicators["baoan"], new_text="≥2次", reason="受疫情影响", actor=users["baoan_head"]
     )
     baoan = Unit.objects.get(code="baoan")
+    # An adjustment of another basic line, sent back by the head: the preparer revises it.
+    line = (
+        BasicExpenditureLine.objects.filter(budget__cycle=cycle, budget__unit=baoan).order_by("-pk").first()
+    )
+    returned = adjustment_request(
+        actor=users["baoan_preparer"], basic_line=line, reason="人员调动", fiscal_amount=line.amount + 1000
+    )
+    adjustment_transition(
+        adjustment=returned, action="send_back", actor=users["baoan_head"], reason="金额有误"
+    )
     export = ExportJob.objects.create(
         cycle=cycle, unit=baoan, requested_by=users["hq_reviewer"], status=JobStatus.DONE, progress=100,
         findings_count=0,
@@ -89,7 +103,9 @@ def scan_demo() -> dict:
         "projects": projects,
         "next_projects": next_projects,
         "indicators": indicators,
+        "basic_lines": basic_lines,
         "ids": {
+            "returned_adjustment": returned.pk,
             "year": 2020,
             "next_year": 2021,
             "export": export.pk,

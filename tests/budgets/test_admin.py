@@ -58,17 +58,6 @@ def test_history_cannot_be_reverted_from_the_admin(demo, client):
 # --- The admin is only another way in: the policy's rule, the workflow's fields read-only ------
 
 
-@pytest.fixture
-def staff_preparer(demo):
-    """宝安's preparer, given every Django permission: the policy still decides."""
-    from django.contrib.auth import get_user_model
-
-    preparer = get_user_model().objects.get(username="baoan_preparer")
-    preparer.is_staff = preparer.is_superuser = True
-    preparer.save()
-    return preparer
-
-
 def test_a_line_cannot_be_added_to_an_approved_budget_in_the_admin(staff_preparer, client):
     from budgets.models import BasicExpenditureLine, FunctionalCode, FundingSource, UnitBudget
 

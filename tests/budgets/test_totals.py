@@ -69,9 +69,10 @@ def test_initial_budget_is_the_current_one_minus_approved_adjustments(demo):
     from django.contrib.auth import get_user_model
 
     from approvals.selectors import adjustment_rates
-    from approvals.services import adjustment_decide, adjustment_request
+    from approvals.services import adjustment_request, adjustment_transition
     from budgets.adjustments import budget_amounts, initial_amount
     from core.models import Unit
+    from tests.approvals.conftest import adjustment_through_the_chain
 
     users = get_user_model().objects
     budget = UnitBudget.objects.get(cycle=demo, unit__code="luohu")
@@ -80,12 +81,13 @@ def test_initial_budget_is_the_current_one_minus_approved_adjustments(demo):
     old_line = line.amount
     approved = adjustment_request(basic_line=line, actor=users.get(username="luohu_head"),
                                   fiscal_amount=old_line + Decimal("1000"), reason="增人增资")  # fmt: skip
-    adjustment_decide(adjustment=approved, actor=users.get(username="hq_approver"), approve=True)
+    adjustment_through_the_chain(approved)
     project = budget.projects.order_by("pk").first()
     rejected = adjustment_request(project=project, actor=users.get(username="luohu_head"),
                                   fiscal_amount=project.amount + Decimal("5000"), reason="x")  # fmt: skip
-    adjustment_decide(
-        adjustment=rejected, actor=users.get(username="hq_approver"), approve=False, comment="不予调整"
+    adjustment_through_the_chain(rejected, to="recommended")
+    adjustment_transition(
+        adjustment=rejected, action="reject", actor=users.get(username="hq_approver"), reason="不予调整"
     )
 
     line.refresh_from_db()

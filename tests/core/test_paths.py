@@ -196,11 +196,11 @@ def test_a_bad_amount_in_an_adjustment_or_a_cut_is_a_message(demo, client, amoun
     response = client.post(reverse("approvals:adjustment-request", args=[project.pk]),
                            {"fiscal_amount": amount, "other_amount": "0", "reason": "增加"}, follow=True)  # fmt: skip
     assert response.status_code == 200 and not AdjustmentRequest.objects.filter(project=project).exists()
-    assert any("0" in str(m) for m in response.context["messages"])
+    assert "0" in str(response.context["form"].errors["fiscal_amount"])
     line = UnitBudget.objects.get(cycle__year=2021, unit__code="baoan").basic_lines.first()
     if line is not None:
         response = client.post(reverse("approvals:basic-line-adjustment", args=[line.pk]),
-                               {"amount": amount, "reason": "增加"}, follow=True)  # fmt: skip
+                               {"fiscal_amount": amount, "reason": "增加"}, follow=True)  # fmt: skip
         assert response.status_code == 200
     submitted = _approved_project_submitted()
     client.force_login(user("hq_reviewer"))
@@ -225,13 +225,16 @@ def _approved_project_submitted():
 def test_the_approvers_inbox_opens_with_a_basic_line_adjustment_pending(demo, client):
     from approvals.services import adjustment_request
     from budgets.models import BasicExpenditureLine
+    from tests.approvals.conftest import adjustment_through_the_chain
 
     line = BasicExpenditureLine.objects.filter(budget__cycle__year=2020, budget__unit__code="baoan").first()
-    adjustment_request(
+    adjustment = adjustment_request(
         basic_line=line, actor=user("baoan_head"), fiscal_amount=line.amount + 1, reason="增加"
     )
+    adjustment_through_the_chain(adjustment, to="recommended")
     client.force_login(user("hq_approver"))
-    assert client.get(reverse("approvals:inbox")).status_code == 200
+    inbox = client.get(reverse("approvals:inbox"))
+    assert inbox.status_code == 200 and adjustment in inbox.context["adjustments"]
 
 
 def test_the_queue_page_shows_a_reason_with_braces(demo, client):

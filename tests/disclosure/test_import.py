@@ -12,17 +12,17 @@ from django.utils import translation
 
 from budgets.models import (
     BasicExpenditureLine,
-    CycleState,
     ProcurementLine,
     Project,
     ProjectSubItem,
     ThreePublicExpense,
     UnitBudget,
 )
-from core.models import Unit
 from disclosure.exporting import build_workbook
 from disclosure.importing import import_workbook
 from disclosure.template import build_template
+
+from .conftest import reopen_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +39,6 @@ def snapshot():
         ProcurementLine.objects.aggregate(n=Sum("id"), s=Sum("amount")),
         ThreePublicExpense.objects.aggregate(n=Sum("id"), s=Sum("reception")),
     )
-
-
-def reopen_targets(cycle):
-    """The demo's 2020 cycle is published, its targets closed; an import of targets (the data
-    template carries them) needs a cycle whose targets are still open, as the entry form does."""
-    cycle.state = CycleState.PREPARATION
-    cycle.save(update_fields=["state"])
-
-
-@pytest.fixture
-def baoan(demo):
-    """宝安分局, its 2020 budget reopened as a draft (an import changes drafts only), in a cycle
-    whose targets are open."""
-    reopen_targets(demo)
-    unit = Unit.objects.get(code="baoan")
-    UnitBudget.objects.filter(cycle=demo, unit=unit).update(state="draft")
-    Project.objects.filter(budget__cycle=demo, budget__unit=unit).update(state="draft")
-    return unit
 
 
 @pytest.fixture
@@ -232,7 +214,7 @@ def test_several_problems_are_all_reported_at_once(demo, baoan_file):
 def test_import_budget_command(demo, baoan_file, capsys):
     workbook, path = baoan_file
     call_command("import_budget", str(path), "--year", "2020", "--unit", "baoan", "--dry-run")
-    assert "检查" in capsys.readouterr().out or True
+    assert "baoan.xlsx checked (dry run, nothing written)." in capsys.readouterr().out
     workbook["基本支出"]["E3"] = "x"
     workbook.save(path)
     with pytest.raises(CommandError, match="1 problems"):

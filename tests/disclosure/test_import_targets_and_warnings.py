@@ -30,7 +30,7 @@ from disclosure.resources import Lookups
 from disclosure.template import CODE_SHEETS, CODE_SHEETS_HEADING, SHEETS_HEADING, build_template
 from performance.models import DepartmentTarget, DepartmentTask, Indicator
 
-from .test_import import problems_of, reopen_targets
+from .test_import import problems_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +54,27 @@ def small_book(cycle, path, sheets: dict[str, list[dict]]):
 
 
 @pytest.fixture
-def baoan(demo):
-    reopen_targets(demo)
-    unit = Unit.objects.get(code="baoan")
-    UnitBudget.objects.filter(cycle=demo, unit=unit).update(state="draft")
-    Project.objects.filter(budget__cycle=demo, budget__unit=unit).update(state="draft")
-    return unit
+def baoan_project(demo, baoan):
+    return Project.objects.filter(budget__unit=baoan, budget__cycle=demo).first()
+
+
+@pytest.fixture
+def import_baoan(demo, baoan):
+    """Imports a file into 宝安's 2020 budget as the importer's Chinese messages read."""
+
+    def run(path, *, dry_run: bool):
+        with translation.override("zh-hans"):
+            return import_workbook(path=path, cycle=demo, unit=baoan, dry_run=dry_run)
+
+    return run
+
+
+def indicator(
+    number: int, name: str, target: str, *, level1="产出指标", level2="数量指标", **columns
+) -> dict:
+    """A row of 部门绩效指标 for 宝安 (of 绩效指标 with a 项目名称 in ``columns``)."""
+    return {"单位代码": "baoan", "序号": number, "一级指标": level1, "二级指标": level2, "三级指标": name,
+            "指标值": target, **columns}  # fmt: skip
 
 
 def targets_file(demo, tmp_path, tasks=None, indicators=None):
@@ -89,23 +104,8 @@ def targets_file(demo, tmp_path, tasks=None, indicators=None):
             "部门绩效指标": indicators
             if indicators is not None
             else [
-                {
-                    "单位代码": "baoan",
-                    "序号": 1,
-                    "一级指标": "产出指标",
-                    "二级指标": "数量指标",
-                    "三级指标": "参保登记办理量",
-                    "指标值": "≥120000件",
-                    "目标值来源": "工作计划",
-                },
-                {
-                    "单位代码": "baoan",
-                    "序号": 2,
-                    "一级指标": "satisfaction",
-                    "二级指标": "服务对象满意度指标",
-                    "三级指标": "服务对象满意度",
-                    "指标值": "≥95%",
-                },
+                indicator(1, "参保登记办理量", "≥120000件", 目标值来源="工作计划"),
+                indicator(2, "服务对象满意度", "≥95%", level1="satisfaction", level2="服务对象满意度指标"),
             ],
         },
     )
@@ -148,7 +148,7 @@ def test_a_unit_with_only_its_goal_has_one_row_without_a_task(demo, baoan, tmp_p
     assert DepartmentTask.objects.filter(department_target__unit=baoan).count() == before
 
 
-def test_two_goals_for_one_unit_are_refused_naming_the_first_row(demo, baoan, tmp_path):
+def test_two_goals_for_one_unit_are_refused_naming_the_first_row(demo, baoan, import_baoan, tmp_path):
     path = targets_file(
         demo,
         tmp_path,
@@ -158,15 +158,16 @@ def test_two_goals_for_one_unit_are_refused_naming_the_first_row(demo, baoan, tm
         ],
         indicators=[],
     )
-    with translation.override("zh-hans"):
-        report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=False)
+    report = import_baoan(path, dry_run=False)
     assert problems_of(report) == [("部门整体目标", 3, "年度总体目标")]
     assert "2" in report.problems[0].message
     assert not DepartmentTask.objects.filter(name__in=["任务一", "任务二"]).exists()
 
 
 @pytest.mark.parametrize("state", [CycleState.APPROVED, CycleState.PUBLISHED])
-def test_targets_cannot_be_imported_once_the_budget_is_approved(demo, baoan, tmp_path, state):
+def test_targets_cannot_be_imported_once_the_budget_is_approved(
+    demo, baoan, baoan_project, import_baoan, tmp_path, state
+):
     """The entry form's rule (performance.services.targets_editable): one clear error per target
     sheet, nothing written."""
     target = DepartmentTarget.objects.get(cycle=demo, unit=baoan)
@@ -179,32 +180,12 @@ def test_targets_cannot_be_imported_once_the_budget_is_approved(demo, baoan, tmp
         tmp_path / "locked.xlsx",
         {
             "部门整体目标": [{"单位代码": "baoan", "年度总体目标": "改过的目标", "任务名称": "新任务"}],
-            "部门绩效指标": [
-                {
-                    "单位代码": "baoan",
-                    "序号": 99,
-                    "一级指标": "产出指标",
-                    "二级指标": "数量指标",
-                    "三级指标": "新指标",
-                    "指标值": "1次",
-                }
-            ],
-            "绩效指标": [
-                {
-                    "单位代码": "baoan",
-                    "项目名称": Project.objects.filter(budget__unit=baoan, budget__cycle=demo).first().name,
-                    "序号": 99,
-                    "一级指标": "产出指标",
-                    "二级指标": "数量指标",
-                    "三级指标": "新指标",
-                    "指标值": "1次",
-                }
-            ],
+            "部门绩效指标": [indicator(99, "新指标", "1次")],
+            "绩效指标": [indicator(99, "新指标", "1次", 项目名称=baoan_project.name)],
         },
     )
 
-    with translation.override("zh-hans"):
-        report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=False)
+    report = import_baoan(path, dry_run=False)
 
     assert problems_of(report) == [
         ("绩效指标", None, ""),
@@ -217,49 +198,19 @@ def test_targets_cannot_be_imported_once_the_budget_is_approved(demo, baoan, tmp
     assert not DepartmentTask.objects.filter(name="新任务").exists()
 
 
-def test_a_level_2_under_another_level_1_is_one_error_on_its_cell(demo, baoan, tmp_path):
+def test_a_level_2_under_another_level_1_is_one_error_on_its_cell(demo, import_baoan, tmp_path):
     path = targets_file(
-        demo,
-        tmp_path,
-        tasks=[],
-        indicators=[
-            {
-                "单位代码": "baoan",
-                "序号": 1,
-                "一级指标": "产出指标",
-                "二级指标": "服务对象满意度指标",
-                "三级指标": "满意度",
-                "指标值": "≥90%",
-            }
-        ],
+        demo, tmp_path, tasks=[], indicators=[indicator(1, "满意度", "≥90%", level2="服务对象满意度指标")]
     )
-    with translation.override("zh-hans"):
-        report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=True)
+    report = import_baoan(path, dry_run=True)
     assert problems_of(report) == [("部门绩效指标", 2, "二级指标")]
     assert "二级指标与一级指标不对应" in report.problems[0].message or "不属于" in report.problems[0].message
 
 
-def test_an_unknown_level_2_is_one_clear_error(demo, baoan, tmp_path):
-    project = Project.objects.filter(budget__unit=baoan, budget__cycle=demo).first()
-    path = small_book(
-        demo,
-        tmp_path / "x.xlsx",
-        {
-            "绩效指标": [
-                {
-                    "单位代码": "baoan",
-                    "项目名称": project.name,
-                    "序号": 99,
-                    "一级指标": "产出指标",
-                    "二级指标": "数量目标",
-                    "三级指标": "服务人次",
-                    "指标值": "≥100人次",
-                }
-            ]
-        },
-    )
-    with translation.override("zh-hans"):
-        report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=True)
+def test_an_unknown_level_2_is_one_clear_error(demo, baoan_project, import_baoan, tmp_path):
+    row = indicator(99, "服务人次", "≥100人次", level2="数量目标", 项目名称=baoan_project.name)
+    path = small_book(demo, tmp_path / "x.xlsx", {"绩效指标": [row]})
+    report = import_baoan(path, dry_run=True)
     assert problems_of(report) == [("绩效指标", 2, "二级指标")]
     assert "数量目标" in report.problems[0].message and "数量指标" in report.problems[0].message
 
@@ -309,7 +260,7 @@ def test_a_row_repeated_with_a_code_written_otherwise_is_a_duplicate(demo, baoan
     assert all("2" in p.message for p in report.problems)
 
 
-def test_a_line_of_a_project_whose_row_failed_points_at_that_row(demo, baoan, tmp_path):
+def test_a_line_of_a_project_whose_row_failed_points_at_that_row(demo, import_baoan, tmp_path):
     path = small_book(
         demo,
         tmp_path / "failed.xlsx",
@@ -321,8 +272,7 @@ def test_a_line_of_a_project_whose_row_failed_points_at_that_row(demo, baoan, tm
             "项目明细": [{"单位代码": "baoan", "项目名称": "坏项目", "明细名称": "明细一", "金额（元）": 5}],
         },
     )
-    with translation.override("zh-hans"):
-        report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=True)
+    report = import_baoan(path, dry_run=True)
     assert problems_of(report) == [("项目", 3, "项目总金额（元）"), ("项目明细", 2, "项目名称")]
     message = report.problems[1].message
     assert "坏项目" in message and "第 3 行" in message and "项目" in message

@@ -25,8 +25,7 @@ from performance.models import Indicator
 from . import test_import
 from .test_import import problems_of, refused
 
-# 宝安分局's 2020 data reopened as drafts, in the template (the fixtures of test_import).
-baoan = test_import.baoan
+# 宝安分局's 2020 data reopened as drafts (conftest's baoan), in the template (test_import's fixture).
 baoan_file = test_import.baoan_file
 
 pytestmark = pytest.mark.django_db

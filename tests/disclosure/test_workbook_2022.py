@@ -38,16 +38,21 @@ W = u22.wan
 HEADER_TOP = 4  # 表号, title, 部门名称 line, then the header
 
 
-def create_unit_2022(*, with_targets: bool = True, tasks=()) -> tuple[BudgetCycle, Unit]:
-    """The unit of ``unit_2022`` put into the database row by row (the import test uses the
-    template instead)."""
+def empty_unit_2022() -> tuple[BudgetCycle, UnitBudget]:
+    """The 2022 cycle (its format and catalogue) and the unit's budget in it, with no line yet."""
     cycle = BudgetCycle.objects.create(
         year=u22.YEAR,
         disclosure_format=DisclosureFormat.F2022,
         procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
     )
-    unit = Unit.objects.get(code=u22.UNIT)
-    budget = UnitBudget.objects.create(cycle=cycle, unit=unit)
+    return cycle, UnitBudget.objects.create(cycle=cycle, unit=Unit.objects.get(code=u22.UNIT))
+
+
+def create_unit_2022(*, with_targets: bool = True, tasks=()) -> tuple[BudgetCycle, Unit]:
+    """The unit of ``unit_2022`` put into the database row by row (the import test uses the
+    template instead)."""
+    cycle, budget = empty_unit_2022()
+    unit = budget.unit
     f = {c.code: c for c in FunctionalCode.objects.all()}
     e = {c.code: c for c in EconomicCode.objects.all()}
     s = {c.code: c for c in FundingSource.objects.all()}
@@ -101,9 +106,9 @@ def _fill(sheet, rows: list[dict[str, object]]) -> None:
                 cell.data_type = "s"  # a target such as “=100%” typed as text, not a formula
 
 
-def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
+def fill_unit_template(cycle: BudgetCycle, unit: Unit, path, *, typed_tasks: bool = False) -> None:
     """The unit of ``unit_2022`` typed into the import template as its preparer would, codes given
-    by code or by Chinese name."""
+    by code or by Chinese name; with ``typed_tasks`` 表11's 主管部门 and main tasks typed too."""
     from disclosure.template import build_template
 
     names = {s.code: s.name for s in FundingSource.objects.all()}
@@ -130,9 +135,17 @@ def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
             row["变动原因"] = u22.THREE_PUBLIC_REASON
         three.append(row)
     _fill(book["三公经费"], three)
-    # 表11: the unit's goal on a row without a task (its tasks come from the lines), the
-    # indicators with their levels by Chinese label or by code.
-    _fill(book["部门整体目标"], [{"年度总体目标": u22.OVERALL_GOAL}])
+    # 表11: the unit's goal on a row without a task (its tasks come from the lines), or its
+    # supervisor, goal and typed tasks; the indicators with their levels by label or by code.
+    if typed_tasks:
+        _fill(book["部门整体目标"], [
+            {"任务名称": name, "主要内容": content, "财政拨款": fiscal, "其他资金": other, "排序": n,
+             **({"主管部门": u22.SUPERVISOR, "年度总体目标": u22.OVERALL_GOAL} if n == 0 else {})}
+            for n, (name, content, category) in enumerate(u22.TASKS)
+            for fiscal, other in [u22.task_amounts(category)]
+        ])  # fmt: skip
+    else:
+        _fill(book["部门整体目标"], [{"年度总体目标": u22.OVERALL_GOAL}])
     with translation.override("zh-hans"):
         labels = {**dict(Level1.choices), **dict(Level2.choices)}
         _fill(book["部门绩效指标"], [
@@ -143,19 +156,15 @@ def fill_unit_template(cycle: BudgetCycle, unit: Unit, path) -> None:
     book.save(path)
 
 
-def enter_through_template(tmp_path) -> tuple[BudgetCycle, Unit]:
+def enter_through_template(tmp_path, *, typed_tasks: bool = False) -> tuple[BudgetCycle, Unit]:
     """The unit typed into the template and imported as a user would (dry run, then import),
     表11's target and indicators included, into a cycle being prepared (targets open)."""
     from disclosure.importing import import_workbook
 
-    cycle = BudgetCycle.objects.create(
-        year=u22.YEAR, disclosure_format=DisclosureFormat.F2022,
-        procurement_catalogue=CatalogueVersion.objects.get(code="2022"),
-    )  # fmt: skip
-    unit = Unit.objects.get(code=u22.UNIT)
-    UnitBudget.objects.create(cycle=cycle, unit=unit)
+    cycle, budget = empty_unit_2022()
+    unit = budget.unit
     path = tmp_path / "宝安2022.xlsx"
-    fill_unit_template(cycle, unit, path)
+    fill_unit_template(cycle, unit, path, typed_tasks=typed_tasks)
     preparer = user_with_role(Role.BRANCH_PREPARER, unit)
     preview = import_workbook(path=path, cycle=cycle, unit=unit, dry_run=True, user=preparer)
     assert preview.ok, [p.line() for p in preview.problems]
@@ -484,6 +493,60 @@ def test_table11_tasks_from_the_lines_and_the_targets(workbook):
     indicators = rows[7 + len(categories) :]
     assert [(r[3], r[4]) for r in indicators] == [(n, t) for _a, _b, n, t in u22.DEPARTMENT_INDICATORS]
     assert [r[1] for r in indicators] == ["产出指标", "产出指标", "满意度指标"]
+
+
+def test_table11_is_laid_out_as_the_published_form_with_its_merged_cells(workbook):
+    book, _ = workbook
+    sheet = book["表11"]
+    top = 5  # 表号, title, 年度, 部门名称 line
+    tasks = 1 + len(dict.fromkeys(p[1] for p in u22.PROJECTS))  # 基本支出, then one per category
+    total_row = top + 3 + tasks
+    goal_row, indicators_row = total_row + 1, total_row + 2
+    last_indicator = indicators_row + len(u22.DEPARTMENT_INDICATORS)
+    expected = {
+        f"B{top}:C{top}", f"E{top}:F{top}",  # 部门名称, 主管部门
+        f"A{top + 1}:A{total_row}",  # 年度主要任务 down its block
+        f"B{top + 1}:B{top + 2}", f"C{top + 1}:C{top + 2}", f"D{top + 1}:F{top + 1}",  # 任务名称, 主要内容, 预算金额
+        f"B{total_row}:C{total_row}",  # 金额合计
+        f"B{goal_row}:F{goal_row}",  # 年度总体目标
+        f"A{indicators_row}:A{last_indicator}",  # 年度绩效指标 down its block
+        *[f"E{r}:F{r}" for r in range(indicators_row, last_indicator + 1)],  # 目标值
+    }  # fmt: skip
+    assert merged(sheet) - {"A2:F2", "A3:F3"} == expected
+    assert sheet[f"D{top + 1}"].value == "预算金额" and sheet[f"B{total_row}"].value == "金额合计"
+    assert sheet[f"B{goal_row}"].value == u22.OVERALL_GOAL
+
+
+def assert_typed_table11(book) -> None:
+    """表11 of the unit whose 主管部门, goal, main tasks and indicators were typed in the template
+    (``fill_unit_template(typed_tasks=True)``): each as typed, the amounts as computed here."""
+    rows = [r for r in sheet_rows(book, "表11")[4:] if any(v is not None for v in r)]
+    assert rows[0][:5] == ("部门名称", u22.UNIT_NAME, None, "主管部门", u22.SUPERVISOR)
+    tasks = rows[3 : 3 + len(u22.TASKS)]
+    expected = []
+    for name, content, category in u22.TASKS:
+        fiscal, other = u22.task_amounts(category)
+        expected.append(("", name, content, W(fiscal + other), W(fiscal), W(other)))
+    assert [tuple("" if v is None else v for v in t[:6]) for t in tasks] == expected
+    fiscal = u22.amount(sources=u22.FISCAL_LEAVES)
+    assert rows[3 + len(u22.TASKS)][1:6] == (
+        "金额合计",
+        None,
+        W(u22.amount()),
+        W(fiscal),
+        W(u22.amount() - fiscal),
+    )
+    assert rows[4 + len(u22.TASKS)][:2] == ("年度总体目标", u22.OVERALL_GOAL)
+    indicators = rows[6 + len(u22.TASKS) :]
+    assert [(r[3], r[4]) for r in indicators] == [(n, t) for _a, _b, n, t in u22.DEPARTMENT_INDICATORS]
+    assert [r[2] for r in indicators] == ["数量指标", "时效指标", "服务对象满意度指标"]
+
+
+def test_table11_typed_in_the_template_keeps_its_supervisor_tasks_and_contents(demo, tmp_path):
+    cycle, unit = enter_through_template(tmp_path, typed_tasks=True)
+    built = build_workbook(cycle=cycle, unit=unit)
+    assert built.findings == []  # the typed tasks add up to the unit's lines
+    assert_typed_table11(load(built.to_bytes()))
 
 
 def test_typed_tasks_that_miss_the_unit_total_are_a_finding(demo):

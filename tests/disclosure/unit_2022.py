@@ -50,6 +50,15 @@ THREE_PUBLIC = {
 }
 THREE_PUBLIC_REASON = "公务用车运行维护费按实际车辆数核减，公务接待从严控制。"
 OVERALL_GOAL = "按时足额发放社会保险待遇，提升经办服务质量和群众满意度。"
+SUPERVISOR = "深圳市社会保险基金管理局"
+# 表11's main tasks as a preparer types them on 部门整体目标: (name, content, the first-level
+# category of the projects it groups; None: the basic lines). 基本支出 comes first.
+TASKS = [
+    ("基本支出", "保障在编人员工资福利和机构日常运转", None),
+    ("社会保险经办服务", "参保登记、待遇核定发放和社保档案数字化", "社会保险业务管理"),
+    ("综合管理与信息化", "经办综合管理服务和信息系统运行维护", "社会保险综合管理"),
+    ("预算准备金", "应对年度内不可预见的支出", "预算准备金"),
+]
 # (level 1, level 2, name, target)
 DEPARTMENT_INDICATORS = [
     ("output", "quantity", "参保登记业务办理量", "≥120000件"),
@@ -114,6 +123,16 @@ def amount(*, sources=None, kind=None, functional_prefix=None) -> Decimal:
         ),
         Decimal(0),
     )
+
+
+def task_amounts(category: str | None) -> tuple[Decimal, Decimal]:
+    """(fiscal, other) of a task of ``TASKS``: the basic lines, or the projects of one category."""
+    if category is None:
+        rows = [(s, Decimal(a)) for _e, _f, s, a in BASIC]
+    else:
+        rows = [(s, Decimal(a)) for _n, c, _f, s, a in PROJECTS if c == category]
+    fiscal = sum((a for s, a in rows if s in FISCAL_LEAVES), Decimal(0))
+    return fiscal, sum((a for _s, a in rows), Decimal(0)) - fiscal
 
 
 def functional_codes(sources=None) -> list[str]:

@@ -1,13 +1,10 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
 from budgets.models import BudgetCycle
+from core.commands import FileCommand
 from core.models import Unit
 from disclosure.importing import import_workbook
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Import a budget workbook (the template's sheets) into a cycle: all or nothing. "
         "Every problem is printed as [sheet] row «column»: message; nothing is written if there is one."
@@ -20,18 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
 
     def handle(self, *args, file: str, year: int, unit: str | None, dry_run: bool, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No file {file}.")
-        try:
-            cycle = BudgetCycle.objects.get(year=year)
-        except BudgetCycle.DoesNotExist as exc:
-            raise CommandError(f"No budget cycle for {year}.") from exc
-        scope = None
-        if unit:
-            scope = Unit.objects.filter(code=unit).first()
-            if scope is None:
-                raise CommandError(f"No unit with code {unit!r}.")
+        path = self.input_file(file)
+        cycle = self.named(BudgetCycle.objects, f"No budget cycle for {year}.", year=year)
+        scope = self.named(Unit.objects, f"No unit with code {unit!r}.", code=unit) if unit else None
         report = import_workbook(path=path, cycle=cycle, unit=scope, dry_run=dry_run)
         for sheet, counts in report.counts.items():
             self.stdout.write(
@@ -40,8 +28,6 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(warning.line()))
         if not report.ok:
-            for problem in report.problems:
-                self.stderr.write(problem.line())
-            raise CommandError(f"{len(report.problems)} problems; nothing was imported.")
+            self.refuse([problem.line() for problem in report.problems], "problems", "imported")
         verb = "checked (dry run, nothing written)" if dry_run else "imported"
         self.stdout.write(self.style.SUCCESS(f"{path.name} {verb}."))
