@@ -75,10 +75,10 @@ def settle(page) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-# The page's markup without its words: two visits whose markup differs only in text (the same
-# page in English, or as a second role who sees the same controls) give the same axe results,
-# so axe runs once per fingerprint. Text nodes become "x" (so an empty label stays empty);
-# attributes keep their names, and the values that carry words or links are dropped.
+# The page's markup without its words: two visits whose markup differs only in text (a second
+# role who sees the same controls) give the same axe results, so axe runs once per fingerprint.
+# Text nodes become "x" (so an empty label stays empty); attributes keep their names, and the
+# values that carry words or links are reduced to empty or not.
 FINGERPRINT_JS = r"""
 () => {
   const words = new Set(['value', 'href', 'action', 'title', 'aria-label', 'placeholder', 'alt',
@@ -87,8 +87,10 @@ FINGERPRINT_JS = r"""
   const walk = (node) => {
     if (node.nodeType === Node.TEXT_NODE) { if (node.textContent.trim()) parts.push('x'); return; }
     if (node.nodeType !== Node.ELEMENT_NODE) return;
+    // A word-carrying value is kept as empty or not: an empty aria-label or alt is a fault.
     const attrs = [...node.attributes].map(a => words.has(a.name) || a.name.startsWith('data-')
-                                              ? a.name : a.name + '=' + a.value).sort();
+                                              ? a.name + (a.value.trim() ? '' : '=')
+                                              : a.name + '=' + a.value).sort();
     parts.push('<' + node.tagName + ' ' + attrs.join(' ') + '>');
     for (const child of node.childNodes) walk(child);
     parts.push('>');
