@@ -199,6 +199,8 @@ class ProcurementLineForm(_RowForm):
             "small_micro_amount",
             "carried_over",
         ]
+        # The model field has no verbose name (changing it would need a migration).
+        labels = {"project": _("Project")}
 
     def __init__(self, *args, budget=None, **kwargs):
         super().__init__(*args, **kwargs)

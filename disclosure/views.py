@@ -51,6 +51,11 @@ class ScopeForm(forms.Form):
 class ImportForm(ScopeForm):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside the export form on one page: its own ids, so each label names its field.
+        kwargs.setdefault("auto_id", "id_import_%s")
+        super().__init__(*args, **kwargs)
+
 
 def _default_scope(user) -> dict:
     membership = membership_of(user)

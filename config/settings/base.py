@@ -66,6 +66,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Every form field has an accessible name (core/forms.py).
+FORM_RENDERER = "core.forms.AccessibleRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -157,7 +160,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Chinese first, English second (DOMAIN.md): msgids are English, zh_Hans is the translation.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# config/locale: the Django admin strings that Django's own zh_Hans catalogue lacks (its header).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
