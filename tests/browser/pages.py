@@ -67,6 +67,15 @@ def _p(template: str) -> Callable[[dict, str], str]:
     return build
 
 
+def _library_project(demo: dict, user: str) -> str:
+    """A library entry of the unit the user looks at (the demo's 2020 projects are entries)."""
+    from library.models import LibraryProject
+
+    return (
+        f"/library/{LibraryProject.objects.filter(unit__code=_unit(demo, user)).order_by('pk').first().pk}/"
+    )
+
+
 PAGES: list[Page] = [
     Page("login", _p("/accounts/login/"), roles=("",)),
     Page("home", _p("/")),
@@ -107,6 +116,20 @@ PAGES: list[Page] = [
     Page("disclosure:text", _p("/disclosure/text/{year}/"), roles=("hq_reviewer", "hq_approver", "auditor")),
     Page("reminders:mine", _p("/reminders/mine/")),
     Page("reminders:log", _p("/reminders/log/"), roles=BUREAU_ROLES),
+    Page("reminders:settings", _p("/reminders/settings/"), roles=("hq_approver", "admin")),
+    Page("password_change", _p("/accounts/password/")),
+    # Ceilings, standards and all-year monitoring (issue #14).
+    Page("ceilings:cycle", _p("/ceilings/{next_year}/"), roles=BUREAU_ROLES),
+    Page("ceilings:scenarios", _p("/ceilings/{next_year}/scenarios/"), roles=BUREAU_ROLES),
+    Page("ceilings:peers", _p("/ceilings/{next_year}/peers/"), roles=BUREAU_ROLES),
+    Page("ceilings:unit", _p("/ceilings/{next_year}/{unit}/")),
+    Page("ceilings:standards", _p("/ceilings/{next_year}/{unit}/standards/")),
+    Page("ceilings:monitoring", _p("/ceilings/{year}/{unit}/monitoring/")),
+    # The project library (issue #13).
+    Page("library:index", _p("/library/")),
+    Page("library:propose", _p("/library/new/"), roles=UNIT_ROLES),
+    Page("library:import", _p("/library/import/"), roles=UNIT_ROLES),
+    Page("library:project", _library_project),
     Page("performance:home", _p("/performance/")),
     Page("performance:bureau", _p("/performance/{year}/"), roles=BUREAU_ROLES),
     Page("performance:spending_import", _p("/performance/{year}/spending/"), roles=("hq_reviewer", "admin")),
@@ -193,6 +216,19 @@ EXCLUDED = {
     "admin:jsi18n": "JavaScript",
     "admin:view_on_site": "a redirect",
     "admin:autocomplete": "JSON",
+    "password_change_done": "a confirmation after a POST",
+    "redoc-bundle": "JavaScript (ReDoc's bundle, served without its CDN logo)",
+    "ceilings:index": "a redirect to the newest cycle's ceilings",
+    "ceilings:act": "POST only: a step of the rounds",
+    "ceilings:rounds-xlsx": "a download (xlsx)",
+    "library:transition": "POST only: a step of the library lifecycle",
+    "library:assess": "POST only: HQ's ex-ante assessment (its form is on the project page)",
+    "library:plan": "POST only: the plan rows (their form is on the project page)",
+    "library:departure_reason": "POST only: the reason a request departs from the plan",
+    "library:roll": "POST only: rolls the plans forward",
+    "admin:ceilings_expenditurestandard_import": "django-import-export's import page: the same template as admin:budgets_catalogueversion_import, scanned",
+    "admin:ceilings_expenditurestandard_process_import": "POST only: confirms an import",
+    "admin:ceilings_expenditurestandard_export": "django-import-export's export form, a download",
 }
 # The API (budgets/api, performance/api) answers JSON: every pattern under these prefixes.
 EXCLUDED_PREFIXES = {"api/v1/": "the REST API (JSON)"}
