@@ -1,6 +1,7 @@
 """The demo's ceilings and standards (issue #14), so that ``make run`` shows them filled:
 the 2021 expenditure standards, each unit's 2021 staffing facts (the 2020 heads, retirees and
-vehicles carried over: the seed has no 2021 figures) and, for 宝安 and 罗湖, a ceiling issued to
+vehicles carried over: the seed has no 2021 figures; the office floor area, which the seed never
+gives, invented as 20 m² per authorised head) and, for 宝安 and 罗湖, a ceiling issued to
 the unit (一下) from the 2020 approved totals −4 %. 罗湖 (whose 2021 requests come from the
 library, see ``demo/library.py``) also has a project ceiling at 80 % of what it asks, so that
 its ceiling page shows requests falling below the line, and its basic expenditure computed from
@@ -28,6 +29,7 @@ DEMO_YEAR = 2021
 RATE = Decimal("-4")
 CEILING_UNITS = ("baoan", "luohu")
 PROJECT_SHARE = Decimal("0.80")  # 罗湖's project ceiling: this share of what it asks
+AREA_PER_HEAD = 20  # m² of office floor per authorised head (invented: the seed has no floor area)
 
 B = StandardBasis
 # (name, basis, yuan a year per unit of the basis, economic code, functional code, note)
@@ -72,8 +74,11 @@ def staffing_2021(cycle: BudgetCycle, result) -> None:
         if not UnitBudget.objects.filter(cycle=cycle, unit=fact.unit).exists():
             continue
         _, created = StaffingFact.objects.get_or_create(
-            cycle=cycle, unit=fact.unit, defaults={f: getattr(fact, f) for f in STAFFING_FIELDS}
-        )
+            cycle=cycle,
+            unit=fact.unit,
+            defaults={**{f: getattr(fact, f) for f in STAFFING_FIELDS},
+                      "floor_area": fact.floor_area or fact.authorised_headcount * AREA_PER_HEAD},
+        )  # fmt: skip
         result.record(StaffingFact, created)
 
 

@@ -31,6 +31,7 @@ def test_the_2021_standards_and_staffing_facts_are_there(demo_2021):
         assert (this_year.authorised_headcount, this_year.actual_headcount, this_year.vehicles) == (
             fact.authorised_headcount, fact.actual_headcount, fact.vehicles,
         )  # fmt: skip
+        assert this_year.floor_area == fact.authorised_headcount * 20  # invented: the seed has none
 
 
 def test_two_branches_have_an_issued_ceiling_and_luohu_has_requests_below_the_line(demo_2021):
