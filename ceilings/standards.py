@@ -37,6 +37,13 @@ class WorkingLine:
         return self.quantity is not None
 
 
+def quantity_label(basis: str) -> str:
+    """The staffing fact a basis counts, as the admin names it (车辆, 办公用房面积（平方米） …)."""
+    from budgets.models import StaffingFact
+
+    return StaffingFact._meta.get_field(BASIS_FIELD[basis]).verbose_name
+
+
 def quantity_of(basis: str, staffing) -> int | None:
     field = BASIS_FIELD.get(basis)
     if field is None or staffing is None:
