@@ -5,7 +5,8 @@ knowing the spending.
 
 Spending is recorded per project, and for the basic expenditure per unit (not per line): a
 basic line's adjustment is refused when it would bring the unit's basic expenditure as a whole
-below the basic spending recorded for the year."""
+below the basic spending recorded for the year. Only a cut is judged: a raise is never refused,
+even one that leaves the item below what is spent (it comes closer)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def basic_spending(*, budget) -> Decimal:
 
 
 def not_below_spent(item: Project | BasicExpenditureLine, adjusted: Decimal) -> list[Problem]:
+    if adjusted >= item.amount:
+        return []  # a raise brings nothing below: it may even cover spending above the budget
     if isinstance(item, Project):
         spent = project_spending(project=item)
         if adjusted >= spent:

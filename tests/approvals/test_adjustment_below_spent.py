@@ -106,11 +106,11 @@ def test_spending_recorded_after_asking_makes_the_approval_refused(demo):
     assert adjustment.state == "rejected"
 
 
-def test_a_raise_is_never_refused_by_the_spending(demo):
+def test_a_raise_is_never_refused_by_the_spending_even_one_still_below_it(demo):
     project = approved_project()
-    spend(project.budget, str(project.amount + 1), project=project)  # already above budget
+    spend(project.budget, str(project.amount + 50000), project=project)  # already above budget
     adjustment = adjustment_request(project=project, actor=user("baoan_preparer"),
-                                    fiscal_amount=project.fiscal_amount + 10, other_amount=project.other_amount,
+                                    fiscal_amount=project.fiscal_amount + 10000, other_amount=project.other_amount,
                                     reason="补足")  # fmt: skip
     adjustment_through_the_chain(adjustment)
     assert adjustment.state == "approved"
