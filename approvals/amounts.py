@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from budgets.adjustments import check_adjustment
 from budgets.amounts import adjusted_total_amount, amount_or_error, sub_item_amounts
 from budgets.models import ZERO, BasicExpenditureLine, Project, ProjectSubItem
 from core.errors import BusinessRuleError
@@ -109,8 +110,9 @@ class SummaryRow:
 def proposal(*, item: Project | BasicExpenditureLine, fiscal_amount, other_amount, sub_items,
              reason: str) -> Proposal:  # fmt: skip
     """Check an adjustment of ``item`` as asked (amounts in yuan): a reason, a change, and of an
-    itemised project the new amount of each sub-item adding up to the new amount. A basic line
-    has one amount (``fiscal_amount``)."""
+    itemised project the new amount of each sub-item adding up to the new amount, and every rule
+    other apps registered (``budgets.adjustments.check_adjustment``: not below what is already
+    spent). A basic line has one amount (``fiscal_amount``)."""
     fiscal = amount_or_error(fiscal_amount or ZERO)
     other = amount_or_error(other_amount or ZERO) if isinstance(item, Project) else ZERO
     if not (reason or "").strip():
@@ -124,6 +126,7 @@ def proposal(*, item: Project | BasicExpenditureLine, fiscal_amount, other_amoun
         raise BusinessRuleError("sub_items", _("A basic-expenditure line has no sub-items to adjust."))
     else:
         adjusted_sub_items = {}
+    check_adjustment(item, fiscal + other)
     return Proposal(item, original_fiscal, original_other, fiscal, other, adjusted_sub_items, reason.strip())
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budgets.adjustments import check_adjustment
 from budgets.models import AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project
 from budgets.workflow import machine_of
 from core.errors import BusinessRuleError
@@ -88,11 +89,13 @@ def revise(step: Step) -> None:
 
 
 def apply(step: Step) -> None:
-    """The final approval: the item's amounts become the adjusted ones."""
+    """The final approval: the item's amounts become the adjusted ones, if the registered rules
+    still allow them (spending recorded since the adjustment was asked counts)."""
     adjustment: AdjustmentRequest = step.obj
     item = _locked_item(adjustment)
     if sum(adjustable_amounts(item)) != adjustment.original_amount:
         raise BusinessRuleError("conflict", _("The item changed since this adjustment was asked for."))
+    check_adjustment(item, adjustment.adjusted_amount)
     apply_adjustment(item=item, adjustment=adjustment, actor=step.actor)
     _amounts_data(adjustment, step)
 

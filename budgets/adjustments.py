@@ -1,15 +1,26 @@
 """Initial (年初预算) and adjusted (调整后预算) amounts: the one place that derives them. The
-initial amount is today's minus the approved adjustments, so nothing is stored twice."""
+initial amount is today's minus the approved adjustments, so nothing is stored twice.
+
+It also holds the registry of the rules an adjustment's amount must keep that belong to
+other apps (``register_adjustment_check``): performance, which owns the spending, registers
+"not below what is already spent" from its AppConfig.ready. The adjustment machine
+(``approvals``) calls :func:`check_adjustment` when an adjustment is asked for, when it is
+revised and again when it is approved (spending may have grown in between).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.errors import BusinessRuleError
+
+from .checks import Problem
 from .models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project, UnitBudget
 from .selectors import budgets_with_totals
 
@@ -19,6 +30,32 @@ _DELTA = (
     - F("original_fiscal_amount")
     - F("original_other_amount")
 )
+
+
+# --- Checks of an adjusted amount, registered by other apps -----------------------------------
+
+AdjustmentCheck = Callable[[Project | BasicExpenditureLine, Decimal], list[Problem]]
+_ADJUSTMENT_CHECKS: list[AdjustmentCheck] = []
+
+
+def register_adjustment_check(check: AdjustmentCheck) -> AdjustmentCheck:
+    """Add a rule ``check(item, adjusted_amount) -> problems`` that every adjustment keeps."""
+    if check not in _ADJUSTMENT_CHECKS:
+        _ADJUSTMENT_CHECKS.append(check)
+    return check
+
+
+def adjustment_problems(item: Project | BasicExpenditureLine, adjusted: Decimal) -> list[Problem]:
+    """What the registered rules say of ``item`` at the ``adjusted`` amount (yuan)."""
+    return [problem for check in _ADJUSTMENT_CHECKS for problem in check(item, adjusted)]
+
+
+def check_adjustment(item: Project | BasicExpenditureLine, adjusted: Decimal) -> None:
+    """Refuse (the first problem, as a :class:`BusinessRuleError`) an adjusted amount that a
+    registered rule does not allow."""
+    problems = adjustment_problems(item, adjusted)
+    if problems:
+        raise BusinessRuleError(problems[0].code, problems[0].message)
 
 
 def _approved_deltas(key: str, **filters) -> dict[int, Decimal]:

@@ -256,6 +256,7 @@ class StaffingFactAdmin(UnitScopedAdmin):
         "retired",
         "outsourced_staff",
         "vehicles",
+        "floor_area",
     ]
     list_filter = ["cycle", "unit"]
     search_fields = ["unit__name"]

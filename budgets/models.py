@@ -354,6 +354,8 @@ class StaffingFact(models.Model):
     retired_pre1949 = models.PositiveIntegerField(_("pre-1949 retired"), default=0)
     outsourced_staff = models.PositiveIntegerField(_("staff outside the establishment"), default=0)
     vehicles = models.PositiveIntegerField(_("vehicles"), default=0)
+    # Whole square metres; empty when not recorded (a per-area standard then gives nothing).
+    floor_area = models.PositiveIntegerField(_("office floor area (m²)"), null=True, blank=True)
     fixed_assets_original_value = MoneyField(_("fixed assets, original value"), null=True, blank=True)
     fixed_assets_in_use_value = MoneyField(_("fixed assets in use"), null=True, blank=True)
     # The unit's budget of the same cycle, joined on (cycle, unit) without a column of its own:

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BudgetCycle, Project, StaffingFact, UnitBudget
+from budgets.models import BasicExpenditureLine, BudgetCycle, Project, StaffingFact, UnitBudget
 from budgets.selectors import budgets_with_totals
 from budgets.states import LOCKED_STATES
 from core.models import Unit, UnitKind
@@ -19,7 +19,7 @@ from performance.models import SpendingRecord
 
 from .fill import ZERO, Fill, Request, fill_to_ceiling, project_limit
 from .models import ExpenditureStandard, RequestRank, Round, RoundSnapshot, UnitCeiling
-from .standards import WorkingLine, by_economic_code, compute_basic
+from .standards import WorkingLine, by_economic_code, compute_basic, quantity_of
 
 
 def budget_of(ceiling: UnitCeiling) -> UnitBudget | None:
@@ -205,6 +205,39 @@ def execution_of(budget: UnitBudget) -> tuple[int | None, ExecutionRow, list[tup
         for p in budget.projects.order_by("sort_order", "id")
     ]
     return as_of, unit_row, projects
+
+
+def comparable_standards(cycle: BudgetCycle) -> list[ExpenditureStandard]:
+    """The standards a peer view can compare per unit of their basis: those that alone feed
+    their economic code (a code fed by several standards cannot be split between them)."""
+    standards = list(standards_of(cycle).order_by("economic_code__code", "kind"))
+    feeding: dict[int, int] = {}
+    for standard in standards:
+        feeding[standard.economic_code_id] = feeding.get(standard.economic_code_id, 0) + 1
+    return [s for s in standards if feeding[s.economic_code_id] == 1]
+
+
+def peer_costs_of_standard(
+    cycle: BudgetCycle, standard: ExpenditureStandard
+) -> list[tuple[Unit, int | None, Decimal]]:
+    """Each branch with staffing facts: its quantity of the standard's basis (vehicles for a
+    per-vehicle standard; ``None`` when not recorded) and its basic lines of the standard's
+    economic code, entered or computed."""
+    staffing = {s.unit_id: s for s in StaffingFact.objects.filter(cycle=cycle).select_related("unit")}
+    entered = {
+        row["budget__unit"]: row["s"]
+        for row in BasicExpenditureLine.objects.filter(
+            budget__cycle=cycle, economic_code=standard.economic_code_id
+        )
+        .values("budget__unit")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
+    return [
+        (fact.unit, quantity_of(standard.basis, fact), entered.get(fact.unit_id, ZERO))
+        for fact in sorted(staffing.values(), key=lambda f: f.unit.sort_order)
+        if fact.unit.kind == UnitKind.BRANCH
+    ]
 
 
 def peer_costs(cycle: BudgetCycle) -> list[tuple[Unit, StaffingFact, Decimal]]:

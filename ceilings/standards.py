@@ -2,9 +2,10 @@
 working shown line by line (tests/ceilings/test_standards.py).
 
 A line is ``quantity × amount``: the quantity is read from ``budgets.StaffingFact`` by the
-standard's basis (authorised headcount, staff on the establishment, retirees, vehicles). Floor
-area is not among the staffing facts yet: a per-area standard shows "not recorded" and gives
-nothing, so that the officer sees the gap instead of a silent zero.
+standard's basis (authorised headcount, staff on the establishment, retirees, vehicles, office
+floor area in m²). A unit whose floor area is not recorded (empty, not zero) sees a per-area
+standard as "not recorded", giving nothing, so that the officer sees the gap instead of a silent
+zero.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ BASIS_FIELD = {
     StandardBasis.ACTUAL_HEAD: "actual_headcount",
     StandardBasis.RETIREE: "retired",
     StandardBasis.VEHICLE: "vehicles",
+    StandardBasis.AREA: "floor_area",
 }
 
 
@@ -33,6 +35,13 @@ class WorkingLine:
     @property
     def recorded(self) -> bool:
         return self.quantity is not None
+
+
+def quantity_label(basis: str) -> str:
+    """The staffing fact a basis counts, as the admin names it (车辆, 办公用房面积（平方米） …)."""
+    from budgets.models import StaffingFact
+
+    return StaffingFact._meta.get_field(BASIS_FIELD[basis]).verbose_name
 
 
 def quantity_of(basis: str, staffing) -> int | None:

@@ -23,8 +23,9 @@ from core.policy import visible_units
 
 from . import parsing, selectors, services
 from .exports import rounds_workbook
-from .models import AboveStandardReason, Round, UnitCeiling, WarningRule
+from .models import AboveStandardReason, Round, StandardBasis, UnitCeiling, WarningRule
 from .peers import DEFAULT_TOLERANCE, compare, per_head
+from .standards import quantity_label
 from .warnings import cycle_warnings
 from .workflow import CEILING
 
@@ -308,8 +309,10 @@ def monitoring(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
 
 @login_required
 def peers(request: HttpRequest, year: int) -> HttpResponse:
-    """HQ's peer view: each branch's basic expenditure per head on the establishment against the
-    median of the other branches; those further than the tolerance are flagged."""
+    """HQ's peer view: each branch's basic expenditure per head on the establishment (or, with
+    ``?standard=``, its lines of one standard's economic code per unit of the standard's basis:
+    per vehicle, per retiree, per m²) against the median of the other branches; those further
+    than the tolerance are flagged."""
     cycle = _cycle(year)
     if not policy.is_bureau_wide(request.user):
         raise Http404
@@ -318,17 +321,26 @@ def peers(request: HttpRequest, year: int) -> HttpResponse:
     except BusinessRuleError as error:
         _error(request, error)
         tolerance = DEFAULT_TOLERANCE
-    rows = selectors.peer_costs(cycle)
-    values = {unit: per_head(basic, staffing.actual_headcount) for unit, staffing, basic in rows}
+    standards = selectors.comparable_standards(cycle)
+    chosen = next((s for s in standards if str(s.pk) == request.GET.get("standard", "")), None)
+    if chosen is None:
+        rows = [
+            (unit, staffing.actual_headcount, basic) for unit, staffing, basic in selectors.peer_costs(cycle)
+        ]
+    else:
+        rows = selectors.peer_costs_of_standard(cycle, chosen)
+    values = {
+        unit: None if quantity is None else per_head(amount, quantity) for unit, quantity, amount in rows
+    }
     compared = {p.key: p for p in compare({u: v for u, v in values.items() if v is not None})}
     table = [
-        {"unit": unit, "staffing": staffing, "basic": basic, "per_head": values[unit], "peer": compared.get(unit),
+        {"unit": unit, "quantity": quantity, "amount": amount, "per_unit": values[unit], "peer": compared.get(unit),
          "flagged": unit in compared and compared[unit].flagged(tolerance)}
-        for unit, staffing, basic in rows
+        for unit, quantity, amount in rows
     ]  # fmt: skip
-    return render(
-        request, "ceilings/peers.html", {"cycle": cycle, "rows": table, "tolerance": tolerance * 100}
-    )
+    context = {"cycle": cycle, "rows": table, "tolerance": tolerance * 100, "standards": standards, "chosen": chosen,
+               "quantity_label": quantity_label(chosen.basis if chosen else StandardBasis.ACTUAL_HEAD)}  # fmt: skip
+    return render(request, "ceilings/peers.html", context)
 
 
 @login_required

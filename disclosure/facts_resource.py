@@ -62,6 +62,15 @@ class UnitWidget(BudgetWidget):
         return value.code if value else ""
 
 
+class OptionalIntWidget(IntWidget):
+    """A whole number that may be left empty (not recorded), as the office floor area."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return super().clean(value, row=row, **kwargs)
+
+
 class StaffingResource(BudgetResource):
     sheet = "人员编制"
     title = "人员编制 Staffing facts"
@@ -80,6 +89,9 @@ class StaffingResource(BudgetResource):
             "retired_pre1949": _field("retired_pre1949", "离休人员", IntWidget(_("retired"))),
             "outsourced_staff": _field("outsourced_staff", "编外人员", IntWidget(_("staff"))),
             "vehicles": _field("vehicles", "公务用车（辆）", IntWidget(_("vehicles"))),
+            "floor_area": _field(
+                "floor_area", "办公用房面积（平方米）", OptionalIntWidget(_("office floor area"))
+            ),
             "fixed_assets_original_value": _field(
                 "fixed_assets_original_value", "固定资产原值（元）", OptionalAmountWidget()
             ),
@@ -103,7 +115,7 @@ class StaffingResource(BudgetResource):
         import_id_fields = ["unit"]
         fields = [
             "unit", "authorised_headcount", "actual_headcount", "retired", "retired_pre1949",
-            "outsourced_staff", "vehicles", "fixed_assets_original_value", "fixed_assets_in_use_value",
+            "outsourced_staff", "vehicles", "floor_area", "fixed_assets_original_value", "fixed_assets_in_use_value",
         ]  # fmt: skip
 
 

@@ -34,8 +34,12 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance management")
 
     def ready(self) -> None:
+        from budgets.adjustments import register_adjustment_check
         from budgets.checks import register_project_check
         from budgets.history import register_comment_target
 
+        from .checks import not_below_spent
+
         register_project_check(_targets_check)
+        register_adjustment_check(not_below_spent)
         register_comment_target("indicator", _indicator_label)

@@ -60,10 +60,22 @@ def test_the_working_is_quantity_times_standard_line_by_line(budget, standards):
     assert amounts["差旅费定额"] == (50, D("100000.00"))
     assert amounts["公务用车运行维护费定额"] == (3, D("75000.00"))
     assert amounts["退休人员活动经费"] == (12, D("6000.00"))
-    assert amounts["物业管理费定额"] == (None, D("0.00"))  # floor area is not among the staffing facts
+    assert amounts["物业管理费定额"] == (None, D("0.00"))  # the unit's floor area is not recorded
     assert working.total == D("316000.00")
     office = EconomicCode.objects.get(code="30201").pk
     assert working.by_code[office] == D("141000.00")
+
+
+def test_a_per_area_standard_computes_from_the_recorded_floor_area(budget, standards):
+    StaffingFact.objects.filter(cycle=budget.cycle, unit=budget.unit).update(floor_area=1500)
+    working = basic_working(budget)
+    amounts = {line.standard.kind: (line.quantity, line.amount) for line in working.lines}
+    assert amounts["物业管理费定额"] == (1500, D("90000.00"))
+    assert working.total == D("406000.00")
+    # Zero square metres is recorded (gives zero); only empty is "not recorded".
+    StaffingFact.objects.filter(cycle=budget.cycle, unit=budget.unit).update(floor_area=0)
+    line = next(x for x in basic_working(budget).lines if x.standard.kind == "物业管理费定额")
+    assert (line.recorded, line.amount) == (True, D("0.00"))
 
 
 def test_without_staffing_facts_nothing_is_computed(standards):
@@ -172,13 +184,15 @@ def test_hq_edits_and_imports_the_standards_in_the_admin_and_the_auditor_only_re
 @given(
     heads=st.integers(0, 5000),
     vehicles=st.integers(0, 500),
+    area=st.integers(0, 100000),
     rates=st.lists(st.decimals(min_value=0, max_value=100000, places=2), min_size=1, max_size=6),
 )
-def test_property_the_total_is_the_sum_of_quantity_times_standard(heads, vehicles, rates):
-    staffing = StaffingFact(authorised_headcount=heads, actual_headcount=heads, retired=0, vehicles=vehicles)
+def test_property_the_total_is_the_sum_of_quantity_times_standard(heads, vehicles, area, rates):
+    staffing = StaffingFact(authorised_headcount=heads, actual_headcount=heads, retired=0, vehicles=vehicles,
+                            floor_area=area)  # fmt: skip
     bases = [StandardBasis.ACTUAL_HEAD, StandardBasis.VEHICLE, StandardBasis.AREA]
     standards = [ExpenditureStandard(kind=str(i), basis=bases[i % 3], amount=r, economic_code_id=1)
                  for i, r in enumerate(rates)]  # fmt: skip
     lines = compute_basic(standards, staffing)
-    quantity = {StandardBasis.ACTUAL_HEAD: heads, StandardBasis.VEHICLE: vehicles, StandardBasis.AREA: 0}
+    quantity = {StandardBasis.ACTUAL_HEAD: heads, StandardBasis.VEHICLE: vehicles, StandardBasis.AREA: area}
     assert sum(line.amount for line in lines) == sum(s.amount * quantity[s.basis] for s in standards)

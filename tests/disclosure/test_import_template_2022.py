@@ -236,9 +236,11 @@ def test_assets_and_staffing_facts_are_imported_with_their_category_by_name(demo
     workbook["资产"].append(["baoan", "公务用车", 3, 1, 180000])
     staffing = workbook["人员编制"]
     if staffing.max_row == 1:
-        staffing.append(["baoan", 50, 48, 10, 0, 5, 3, None, None])
+        staffing.append(["baoan", 50, 48, 10, 0, 5, 3, 1800, None, None])
     else:
         staffing["C2"] = 47
+        staffing["H2"] = 1800
+    assert staffing["H1"].value == "办公用房面积（平方米）"
     workbook.save(path)
 
     report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=False)
@@ -248,3 +250,19 @@ def test_assets_and_staffing_facts_are_imported_with_their_category_by_name(demo
     assert (line.held_quantity, line.planned_quantity, line.planned_amount) == (3, 1, Decimal("180000.00"))
     fact = StaffingFact.objects.get(cycle=demo, unit=baoan)
     assert fact.actual_headcount in {47, 48}
+    assert fact.floor_area == 1800
+
+
+def test_the_floor_area_may_be_left_empty_but_not_be_anything_else(demo, baoan_file, baoan):
+    workbook, path = baoan_file
+    staffing = workbook["人员编制"]
+    assert staffing["H1"].value == "办公用房面积（平方米）" and staffing["A2"].value == "baoan"
+    staffing["H2"] = "一千平"
+    workbook.save(path)
+    report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=True)
+    assert [(p.sheet, p.row) for p in report.problems] == [("人员编制", 2)]
+    staffing["H2"] = None
+    workbook.save(path)
+    report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=False)
+    assert report.ok, [p.line() for p in report.problems]
+    assert StaffingFact.objects.get(cycle=demo, unit=baoan).floor_area is None

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.ceilings import ceilings_demo_2021
 from demo.library import library_demo_2021
 from demo.loader import DEMO_PASSWORD, DEMO_USERS, demo_is_loaded, demo_load
 from reminders.services import reminders_scan
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         result = demo_load(today=today)
         library_demo_2021(result=result)
+        ceilings_demo_2021(result=result)
         self.stdout.write(self.style.SUCCESS(f"Demo budget 2020 loaded: {result.summary()}."))
         self.stdout.write(f"Demo users ({len(DEMO_USERS)}), password '{DEMO_PASSWORD}' for all.")
         # The deadlines are set relative to today: what the daily scan would find now is
