@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from .models import Membership, Unit, UnitKind
-from .roles import BUREAU_WIDE_ROLES, HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
+from .roles import BUREAU_WIDE_ROLES, HQ_DECIDER_ROLES, SECOND_FACTOR_ROLES, UNIT_STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -309,8 +310,27 @@ def can_evaluate_scope(user: AnyUser, unit: Unit, scope) -> bool:
 
 def can_use_admin(user: AnyUser) -> bool:
     """The Django admin: active staff of a bureau-wide role (HQ reviewer, approver, auditor,
-    administrator). A branch user is refused even if someone ticked is_staff."""
-    return bool(user.is_active and user.is_staff and is_bureau_wide(user))
+    administrator), once past the second factor. A branch user is refused even if someone
+    ticked is_staff."""
+    return bool(user.is_active and user.is_staff and is_bureau_wide(user) and not second_factor_pending(user))
+
+
+# --- The second factor (TOTP, django-otp) -----------------------------------------------------
+
+
+def needs_second_factor(user: AnyUser) -> bool:
+    """HQ's bureau-wide roles and the administrators log in with a code after the password
+    (OTP_REQUIRED switches it for the whole installation)."""
+    return bool(settings.OTP_REQUIRED and user.is_authenticated and role_of(user) in SECOND_FACTOR_ROLES)
+
+
+def second_factor_pending(user: AnyUser) -> bool:
+    """The user needs a second factor and has not given it in this session (django-otp's
+    OTPMiddleware puts ``is_verified`` on the request's user; a user without it is not)."""
+    if not needs_second_factor(user):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified is not None and is_verified())
 
 
 # --- Deadline reminders -----------------------------------------------------------------------

@@ -20,6 +20,9 @@ BUREAU_WIDE_ROLES = frozenset({Role.HQ_REVIEWER, Role.HQ_APPROVER, Role.AUDITOR,
 UNIT_STAFF_ROLES = frozenset({Role.BRANCH_PREPARER, Role.BRANCH_HEAD})
 # HQ's deciders: they review, return, cut and approve; they never edit a unit's figures.
 HQ_DECIDER_ROLES = frozenset({Role.HQ_REVIEWER, Role.HQ_APPROVER})
+# Roles that log in with a second factor (TOTP) after the password (等保 8.1.4.1 d): HQ's
+# bureau-wide roles and the administrators. The switch is the OTP_REQUIRED setting.
+SECOND_FACTOR_ROLES = BUREAU_WIDE_ROLES
 
 # Model permissions each role's group gets, for the Django admin.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
