@@ -385,6 +385,11 @@ def can_view_login_records(user: AnyUser) -> bool:
     return role_of(user) in {Role.SECURITY_ADMINISTRATOR, Role.AUDIT_ADMINISTRATOR}
 
 
+def works_in_admin_only(user: AnyUser) -> bool:
+    """The security and the audit administrator have no budget pages: they land in the admin."""
+    return role_of(user) in {Role.SECURITY_ADMINISTRATOR, Role.AUDIT_ADMINISTRATOR}
+
+
 def can_manage_security(user: AnyUser) -> bool:
     """Unlock an account (delete its login attempts) and reset a second-factor device."""
     return role_of(user) == Role.SECURITY_ADMINISTRATOR

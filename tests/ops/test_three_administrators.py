@@ -234,3 +234,12 @@ def test_the_three_administrators_need_the_second_factor(demo, settings):
     settings.OTP_REQUIRED = True
     for username in ("admin", "security_admin", "audit_admin"):
         assert policy.needs_second_factor(_user(username))
+
+
+@pytest.mark.parametrize("username", ["security_admin", "audit_admin"])
+def test_the_security_and_audit_administrators_land_in_the_admin_and_see_no_budget(client, demo, username):
+    _as(client, username)
+    assert client.get("/")["Location"] == "/admin/"
+    assert client.get("/budgets/2020/baoan/").status_code in {403, 404}
+    api = client.get("/api/v1/units/").json()
+    assert api["count"] == 0
