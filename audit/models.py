@@ -3,6 +3,7 @@ permission denials and password changes, append-only and chained by SHA-256 (aud
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class AuditKind(models.TextChoices):
@@ -13,6 +14,8 @@ class AuditKind(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PURGE = "purge", _("Old entries purged")
+    OTP_FAILED = "otp_failed", _("Wrong second-factor code")
+    OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
 
 
 class AppendOnlyError(RuntimeError):
@@ -57,3 +60,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the audit log is append-only")
+
+
+class SecondFactorDevice(TOTPDevice):
+    """A user's authenticator app (django-otp's TOTP device), under this app's name in the admin:
+    the security administrator sees who has one and deletes it to reset a lost phone (the
+    user enrols again at the next login). Its secret is never shown in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second-factor device")
+        verbose_name_plural = _("second-factor devices")

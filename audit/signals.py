@@ -1,10 +1,14 @@
 """What goes into the audit log, from Django's and django-axes's own signals."""
 
 from axes.signals import user_locked_out
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+
+from core.policy import needs_second_factor
 
 from .chain import append
 from .models import AuditKind
@@ -13,6 +17,15 @@ from .models import AuditKind
 @receiver(user_logged_in, dispatch_uid="audit.login")
 def _login(sender, request, user, **kwargs):
     append(AuditKind.LOGIN, request=request, user=user)
+    # The failed-login count starts again once the login is complete: now for a user without a
+    # second factor, after the code for the others (audit/views.py).
+    if not needs_second_factor(user):
+        reset_failures(user)
+
+
+def reset_failures(user):
+    if settings.AXES_ENABLED:
+        axes_reset(username=user.get_username())
 
 
 @receiver(user_logged_out, dispatch_uid="audit.logout")
@@ -23,8 +36,10 @@ def _logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="audit.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # Never the password: Django has already replaced it with stars in ``credentials``.
-    append(AuditKind.LOGIN_FAILED, request=request, username=str(credentials.get("username", "")))
+    # Never the password: Django has already replaced it with stars in ``credentials``. A wrong
+    # second-factor code comes the same way (audit/views.py), so that django-axes counts it.
+    kind = AuditKind.OTP_FAILED if credentials.get("second_factor") else AuditKind.LOGIN_FAILED
+    append(kind, request=request, username=str(credentials.get("username", "")))
 
 
 @receiver(user_locked_out, dispatch_uid="audit.lockout")

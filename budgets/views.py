@@ -49,6 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "budgets/empty.html")
     if can_view_bureau(request.user):
         return redirect("approvals:dashboard", year=cycle.year)
+    if policy.works_in_admin_only(request.user):
+        return redirect("admin:index")
     membership = membership_of(request.user)
     if membership is None:
         raise PermissionDenied

@@ -2,9 +2,14 @@
 (read-only: what happened), each cut to what the user may see."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .models import Event, EventComment, Membership, Notification, OutboxMessage, ServiceStation, Unit
+from .roles import Role
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,6 +56,74 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "unit"]
+
+    # The three administrators (三员): each sees and changes only the memberships of the roles
+    # they may grant (core/policy.py can_grant_role), never their own.
+    def get_queryset(self, request):
+        grantable = [role for role in Role if policy.can_grant_role(request.user, role)]
+        return super().get_queryset(request).filter(role__in=grantable)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or policy.can_manage_membership(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or policy.can_manage_membership(request.user, obj)
+        )
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [
+                (role.value, role.label) for role in Role if policy.can_grant_role(request.user, role)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # On the server, whatever the form offered: the role must be one the actor may grant,
+        # to an account the actor may manage.
+        if not policy.can_grant_role(request.user, obj.role) or obj.user_id == request.user.pk:
+            raise PermissionDenied
+        if obj.user.is_superuser:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class RoleUserAdmin(UserAdmin):
+    """Accounts: the system administrator keeps those of the other roles, the security
+    administrator the administrators' (core/policy.py can_manage_account). Permissions come from
+    the role only: superuser status, groups and single permissions are not set here."""
+
+    readonly_fields = ("is_superuser", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_filter = ("is_staff", "is_active", "membership__role")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or policy.can_manage_account(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or policy.can_manage_account(request.user, obj)
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, id)
+        if target is not None and not policy.can_manage_account(request.user, target):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+if admin.site.is_registered(get_user_model()):
+    admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), RoleUserAdmin)
 
 
 class EventCommentInline(admin.TabularInline):

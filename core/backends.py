@@ -16,3 +16,8 @@ class RoleBackend(ModelBackend):
         if membership is None:
             return Permission.objects.none()
         return Permission.objects.filter(group__name=membership.role)
+
+    def _get_user_permissions(self, user_obj):
+        # Never a permission ticked on the account itself: the role is the only source, so
+        # that no account holds two administrators' permissions (三员).
+        return Permission.objects.none()

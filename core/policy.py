@@ -20,12 +20,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from .models import Membership, Unit, UnitKind
-from .roles import BUREAU_WIDE_ROLES, HQ_DECIDER_ROLES, UNIT_STAFF_ROLES, Role
+from .roles import (
+    ADMIN_SITE_ROLES,
+    ADMINISTRATOR_ROLES,
+    BUREAU_WIDE_ROLES,
+    HQ_DECIDER_ROLES,
+    SECOND_FACTOR_ROLES,
+    UNIT_STAFF_ROLES,
+    Role,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -127,8 +136,8 @@ def restrict(queryset: QuerySet, user: AnyUser, action: Action = VIEW) -> QueryS
         if is_bureau_wide(user):
             return queryset
         membership = membership_of(user)
-        if membership is None:
-            return queryset.none()
+        if membership is None or Role(membership.role) not in UNIT_STAFF_ROLES:
+            return queryset.none()  # the security and the audit administrator see no budget data
         return queryset.filter(_unit_filter(model, membership.unit_id))
     if action == CHANGE:
         membership = membership_of(user)
@@ -146,7 +155,11 @@ def can_view(user: AnyUser, obj) -> bool:
     if is_bureau_wide(user):
         return True
     membership = membership_of(user)
-    return membership is not None and unit_id_of(obj) == membership.unit_id
+    return (
+        membership is not None
+        and Role(membership.role) in UNIT_STAFF_ROLES
+        and unit_id_of(obj) == membership.unit_id
+    )
 
 
 def can_change(user: AnyUser, obj) -> bool:
@@ -308,9 +321,96 @@ def can_evaluate_scope(user: AnyUser, unit: Unit, scope) -> bool:
 
 
 def can_use_admin(user: AnyUser) -> bool:
-    """The Django admin: active staff of a bureau-wide role (HQ reviewer, approver, auditor,
-    administrator). A branch user is refused even if someone ticked is_staff."""
-    return bool(user.is_active and user.is_staff and is_bureau_wide(user))
+    """The Django admin: active staff of a bureau-wide role (HQ reviewer, approver, auditor) or
+    one of the three administrators, once past the second factor. A branch user is refused even
+    if someone ticked is_staff."""
+    return bool(
+        user.is_active
+        and user.is_staff
+        and role_of(user) in ADMIN_SITE_ROLES
+        and not second_factor_pending(user)
+    )
+
+
+# --- The three administrators (三员: system, security, audit) ---------------------------------
+# The system administrator keeps the accounts and roles of everyone else, the units, codes,
+# schedules and tasks; the security administrator keeps the administrators' accounts and roles,
+# the lockouts and the second-factor devices; the audit administrator reads the audit log. The
+# admin asks these (besides the role's model permissions, core/roles.py) for those models.
+
+
+def _holds_administrator_role(user) -> bool:
+    return user.is_superuser or role_of(user) in ADMINISTRATOR_ROLES
+
+
+def can_grant_role(actor: AnyUser, role) -> bool:
+    """Give (or take away) ``role``: the system administrator every role but the three
+    administrators', the security administrator only those three."""
+    actor_role = role_of(actor)
+    if actor_role == Role.ADMINISTRATOR:
+        return role not in ADMINISTRATOR_ROLES
+    if actor_role == Role.SECURITY_ADMINISTRATOR:
+        return role in ADMINISTRATOR_ROLES
+    return False
+
+
+def can_manage_account(actor: AnyUser, target) -> bool:
+    """Edit or delete ``target``'s account (its password included): the system administrator
+    the accounts of the other roles, the security administrator the administrators'. Nobody
+    their own (the password page is for that), nobody a superuser's."""
+    if not actor.is_authenticated or target.pk == actor.pk or target.is_superuser:
+        return False
+    actor_role = role_of(actor)
+    if actor_role == Role.ADMINISTRATOR:
+        return not _holds_administrator_role(target)
+    if actor_role == Role.SECURITY_ADMINISTRATOR:
+        return _holds_administrator_role(target)
+    return False
+
+
+def can_manage_membership(actor: AnyUser, membership: Membership) -> bool:
+    """Change or remove a membership: its role is one the actor may grant, and it is not the
+    actor's own."""
+    return membership.user_id != actor.pk and can_grant_role(actor, membership.role)
+
+
+def can_read_audit_log(user: AnyUser) -> bool:
+    """The audit log (and its chain's verification) is the audit administrator's alone."""
+    return role_of(user) == Role.AUDIT_ADMINISTRATOR
+
+
+def can_view_login_records(user: AnyUser) -> bool:
+    """django-axes' login attempts and records: the security administrator (to unlock) and the
+    audit administrator (to audit)."""
+    return role_of(user) in {Role.SECURITY_ADMINISTRATOR, Role.AUDIT_ADMINISTRATOR}
+
+
+def works_in_admin_only(user: AnyUser) -> bool:
+    """The security and the audit administrator have no budget pages: they land in the admin."""
+    return role_of(user) in {Role.SECURITY_ADMINISTRATOR, Role.AUDIT_ADMINISTRATOR}
+
+
+def can_manage_security(user: AnyUser) -> bool:
+    """Unlock an account (delete its login attempts) and reset a second-factor device."""
+    return role_of(user) == Role.SECURITY_ADMINISTRATOR
+
+
+# --- The second factor (TOTP, django-otp) -----------------------------------------------------
+
+
+def needs_second_factor(user: AnyUser) -> bool:
+    """HQ's bureau-wide roles and the administrators log in with a code after the password
+    (OTP_REQUIRED switches it for the whole installation)."""
+    return bool(settings.OTP_REQUIRED and user.is_authenticated and role_of(user) in SECOND_FACTOR_ROLES)
+
+
+def second_factor_pending(user: AnyUser) -> bool:
+    """The user needs a second factor and has not given it in this session (django-otp's
+    OTPMiddleware puts ``is_verified`` on the request's user; a user without it is not)."""
+    if not needs_second_factor(user):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified is not None and is_verified())
 
 
 # --- Deadline reminders -----------------------------------------------------------------------

@@ -53,7 +53,7 @@ from budgets.services import cycle_deadlines_ensure
 from budgets.states import State
 from ceilings.defaults import ensure_warning_rules
 from core.models import Membership, Unit
-from core.roles import Role
+from core.roles import ADMIN_SITE_ROLES, Role
 from library.defaults import ensure_default_rules
 from performance.demo import performance_demo_load
 
@@ -108,6 +108,8 @@ LIVE_CALENDAR: dict[tuple[int, str], int] = {
 # (username, display name, unit code, role)
 DEMO_USERS = [
     ("admin", "系统管理员", "hq", Role.ADMINISTRATOR),
+    ("security_admin", "安全管理员 孙安", "hq", Role.SECURITY_ADMINISTRATOR),
+    ("audit_admin", "审计管理员 钱审", "hq", Role.AUDIT_ADMINISTRATOR),
     ("hq_reviewer", "市局审核人 王审", "hq", Role.HQ_REVIEWER),
     ("hq_approver", "市局审批人 李批", "hq", Role.HQ_APPROVER),
     ("auditor", "审计 赵查", "hq", Role.AUDITOR),
@@ -501,7 +503,9 @@ class _Loader:
                 user = user_model(username=username)
             user.first_name = display_name
             user.email = f"{username}@demo.invalid"
-            user.is_staff = role in {Role.HQ_REVIEWER, Role.HQ_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR}
+            user.is_staff = role in ADMIN_SITE_ROLES
+            # The demo's system administrator stays a superuser (the local demo's admin sees
+            # every model); production has none (audit/separation.py, docs/security.md).
             user.is_superuser = role == Role.ADMINISTRATOR
             if created:  # an existing account keeps its password, whatever it is
                 user.set_password(DEMO_PASSWORD)

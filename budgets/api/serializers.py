@@ -42,7 +42,7 @@ class BudgetCycleSerializer(serializers.ModelSerializer):
 
 
 class FunctionalCodeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = FunctionalCode
@@ -50,7 +50,7 @@ class FunctionalCodeSerializer(serializers.ModelSerializer):
 
 
 class EconomicCodeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = EconomicCode
@@ -58,7 +58,7 @@ class EconomicCodeSerializer(serializers.ModelSerializer):
 
 
 class FundingSourceSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = FundingSource
@@ -67,7 +67,7 @@ class FundingSourceSerializer(serializers.ModelSerializer):
 
 class ProcurementItemSerializer(serializers.ModelSerializer):
     catalogue = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ProcurementItem
@@ -83,9 +83,9 @@ class ProjectSubItemSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="budget.cycle.year", read_only=True)
     unit = UnitRefSerializer(source="budget.unit", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    functional_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    funding_source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    functional_code = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    funding_source = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
     sub_items = ProjectSubItemSerializer(many=True, read_only=True)
     initial_amount = serializers.DecimalField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -32,6 +33,7 @@ class CeilingViewSet(viewsets.GenericViewSet):
 
     filterset_class = CeilingFilter
     serializer_class = serializers.CeilingSerializer
+    pagination_class = None  # the list is every visible ceiling of the year: one answer, no pages
 
     def get_queryset(self):
         return (
@@ -81,9 +83,10 @@ class CeilingViewSet(viewsets.GenericViewSet):
             OpenApiParameter("rates", str),
             OpenApiParameter("unit", str),
         ],
-        responses=serializers.ScenarioRowSerializer(many=True),
+        # One list of rows per rate asked ({"-4.00": [rows], ...}): not a page.
+        responses={200: OpenApiTypes.OBJECT},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def scenarios(self, request):
         """Cut scenarios side by side for HQ: {"-4.00": [rows], "-6.00": [rows]}."""
         if not policy.is_bureau_wide(request.user):

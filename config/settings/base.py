@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_int, env_str
+from config.env import env_bool, env_int, env_str
 from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_celery_results",
     "simple_history",
     "audit.apps.AxesConfig",  # django-axes, its name translated
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "audit",
     "budgets",
@@ -52,11 +54,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "audit.middleware.PermissionDeniedAuditMiddleware",
+    "audit.middleware.SecondFactorMiddleware",
     "audit.middleware.PasswordExpiryMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -125,8 +129,20 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # user agents or cookies: neither unlocks a username here, and the address would lock out a
 # whole branch behind its one NAT address after five typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# A success resets the count only once the whole login is done: the password, and the code
+# for a user who needs one (audit/signals.py, audit/views.py); so a guessed code counts even
+# after the right password.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The second factor (TOTP, django-otp) for HQ's bureau-wide roles and the administrators
+# (core/roles.py SECOND_FACTOR_ROLES): enrolment at the first login, a code at every login.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "深圳社保预算")
+OTP_TOTP_TOLERANCE = 1  # one 30-second step either side of the server's clock
+# Wrong codes count toward django-axes' lockout of the account (AXES_FAILURE_LIMIT): no second,
+# per-device back-off of django-otp's own on top.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # `loaddemo` (demo accounts with a published password) refuses to run where this is False.
 DEMO_DATA_ALLOWED = True

@@ -6,6 +6,9 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = env_bool("DEBUG", True)
+# The demo on embedded defaults is for looking around: no second factor unless asked for
+# (production asks it of HQ and the administrators; README "Decisions").
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-only-for-make-run")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 

@@ -23,3 +23,6 @@ SITE_URL = "http://testserver"
 # The test client's login() authenticates without a request, which django-axes refuses; the
 # lockout tests (tests/ops/test_security.py) switch it on.
 AXES_ENABLED = False
+# The second factor is off for the suite (its force_login and form logins are one step); the
+# tests of the second factor (tests/ops/test_second_factor.py) switch it on.
+OTP_REQUIRED = False
