@@ -159,7 +159,7 @@ PAGES: list[Page] = [
     Page("admin:core_unit_delete", _p("/admin/core/unit/{unit_pk}/delete/"), roles=("admin",)),
     Page(
         "admin:budgets_catalogueversion_import",
-        _p("/admin/budgets/catalogueversion/import/"),
+        _p("/admin/budgets/catalogueversion/{catalogue_version}/import/"),
         roles=("admin",),
     ),
     Page("admin:password_change", _p("/admin/password_change/"), roles=("admin",)),
