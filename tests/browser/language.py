@@ -31,6 +31,12 @@ ALLOWED_WORDS = {
     "xlsx": "the workbook's file extension, in file names and the upload hint",
     "PDF": "a file format",
     "CSV": "a file format",
+    # The admin's import and export (django-import-export) offer the file formats by their names.
+    "csv": "a file format offered by the admin's import and export",
+    "tsv": "a file format offered by the admin's import and export",
+    "json": "a file format offered by the admin's import and export",
+    "yaml": "a file format offered by the admin's import and export",
+    "html": "a file format offered by the admin's import and export",
     "ID": "as in 身份证 ID, never alone as a label",
     "Swagger": "the API documentation's product name",
     "ReDoc": "the API documentation's product name",

@@ -125,6 +125,20 @@ PAGES: list[Page] = [
         roles=UNIT_ROLES,
     ),
     Page("performance:project_evaluation", _p("/performance/{year}/{unit}/projects/{project}/evaluation/")),
+    Page("reminders:settings", _p("/reminders/settings/"), roles=("hq_approver", "admin")),
+    Page("password_change", _p("/accounts/password/")),
+    # The ceilings (控制数) and the project library (项目库).
+    Page("ceilings:index", _p("/ceilings/")),
+    Page("ceilings:cycle", _p("/ceilings/{next_year}/")),
+    Page("ceilings:scenarios", _p("/ceilings/{next_year}/scenarios/"), roles=BUREAU_ROLES),
+    Page("ceilings:peers", _p("/ceilings/{next_year}/peers/"), roles=BUREAU_ROLES),
+    Page("ceilings:unit", _p("/ceilings/{next_year}/{unit}/")),
+    Page("ceilings:standards", _p("/ceilings/{next_year}/{unit}/standards/")),
+    Page("ceilings:monitoring", _p("/ceilings/{year}/{unit}/monitoring/")),
+    Page("library:index", _p("/library/")),
+    Page("library:propose", _p("/library/new/"), roles=UNIT_ROLES),
+    Page("library:import", _p("/library/import/"), roles=UNIT_ROLES),
+    Page("library:project", _p("/library/{library_project}/"), roles=BUREAU_ROLES),
     # The admin pages the HQ queues use, and the history of an item.
     Page("admin:index", _p("/admin/"), roles=ADMIN_USERS),
     Page("admin:app_list", _p("/admin/approvals/"), roles=QUEUE_USERS),
@@ -163,6 +177,16 @@ PAGES: list[Page] = [
         roles=("admin",),
     ),
     Page("admin:password_change", _p("/admin/password_change/"), roles=("admin",)),
+    Page(
+        "admin:ceilings_expenditurestandard_import",
+        _p("/admin/ceilings/expenditurestandard/import/"),
+        roles=("admin",),
+    ),
+    Page(
+        "admin:ceilings_expenditurestandard_export",
+        _p("/admin/ceilings/expenditurestandard/export/"),
+        roles=("admin",),
+    ),
     Page("admin:auth_user_password_change", _p("/admin/auth/user/{admin_user}/password/"), roles=("admin",)),
 ]
 
@@ -193,6 +217,16 @@ EXCLUDED = {
     "admin:jsi18n": "JavaScript",
     "admin:view_on_site": "a redirect",
     "admin:autocomplete": "JSON",
+    "password_change_done": "a confirmation after a POST",
+    "ceilings:rounds-xlsx": "a download (xlsx)",
+    "ceilings:act": "POST only: a step of a ceiling",
+    "library:roll": "POST only: rolls the three-year plan",
+    "library:transition": "POST only: a step of a library project",
+    "library:assess": "POST only: saves the ex-ante assessment",
+    "library:plan": "POST only: saves the three-year plan",
+    "library:departure_reason": "POST only: a year's departure reason",
+    "admin:ceilings_expenditurestandard_process_import": "POST only: confirms an import",
+    "redoc-bundle": "JavaScript (ReDoc's bundle)",
 }
 # The API (budgets/api, performance/api) answers JSON: every pattern under these prefixes.
 EXCLUDED_PREFIXES = {"api/v1/": "the REST API (JSON)"}

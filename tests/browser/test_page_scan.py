@@ -39,6 +39,7 @@ def scan_demo() -> dict:
     from budgets.services import item_transition, project_create
     from core.models import Unit
     from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
+    from library.models import LibraryProject
     from performance import services as perf
     from performance.services import project_targets_save
     from tests.approvals.conftest import VALID_TARGETS, complete_project_data
@@ -122,6 +123,7 @@ def scan_demo() -> dict:
             "unit_pk": baoan.pk,
             "admin_user": users["admin"].pk,
             "catalogue_version": CatalogueVersion.objects.get(code="2020").pk,
+            "library_project": LibraryProject.objects.order_by("pk").first().pk,
         },
     }
 
