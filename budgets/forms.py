@@ -19,6 +19,15 @@ from .services import PROJECT_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 AMOUNT_HELP = _("In yuan (元). Thousands separators are accepted: 1,200,000.00.")
+# The amounts of a table of rows (basic lines, procurement, 三公, sub-items) show no help under
+# each input: they are described by the one note above the table, which has this id.
+AMOUNTS_NOTE_ID = "amounts-help"
+
+
+def describe_amounts_by_note(form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, AmountInput):
+            field.widget.attrs["aria-describedby"] = AMOUNTS_NOTE_ID
 
 
 class AmountInput(forms.TextInput):
@@ -145,6 +154,10 @@ class SubItemForm(forms.Form):
         label=_("Description"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_amounts_by_note(self)
+
 
 SubItemFormSet = forms.formset_factory(SubItemForm, extra=3, can_delete=True)
 
@@ -173,6 +186,7 @@ class _RowForm(forms.ModelForm):
             if isinstance(field.widget, forms.CheckboxInput):
                 css = "form-check-input"
             field.widget.attrs.setdefault("class", css)
+        describe_amounts_by_note(self)
 
     def _post_clean(self):
         # Validated by the service, which knows the budget the row belongs to.
@@ -218,6 +232,10 @@ class ThreePublicForm(forms.ModelForm):
         fields = ["abroad", "reception", "vehicle_purchase", "vehicle_operation", "change_reason"]
         widgets = {name: AmountInput(attrs={"class": "form-control form-control-sm"}) for name in fields[:4]}
         widgets["change_reason"] = forms.TextInput(attrs={"class": "form-control form-control-sm"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_amounts_by_note(self)
 
     def _post_clean(self):
         pass

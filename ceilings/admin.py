@@ -1,5 +1,6 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 
 from core import policy
 
@@ -61,9 +62,19 @@ class BureauDataAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self.may(request.user)
 
 
+class StandardExportForm(SelectableFieldsExportForm):
+    """The export's field checkboxes named by the workbook's Chinese column, not by the field's
+    English name ("Amount (标准金额（元）)")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 @admin.register(ExpenditureStandard)
 class ExpenditureStandardAdmin(BureauDataAdmin, ImportExportModelAdmin):
     resource_classes = [StandardResource]
+    export_form_class = StandardExportForm
     list_display = ["cycle", "kind", "basis", "amount", "economic_code", "functional_code"]
     list_filter = ["cycle", "basis"]
     search_fields = ["kind", "economic_code__code", "economic_code__name"]

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import policy, workflow
 from .models import Event, EventComment, Membership, Notification, OutboxMessage, ServiceStation, Unit
 from .roles import Role
 
@@ -137,27 +137,50 @@ class EventCommentInline(admin.TabularInline):
         return False
 
 
+class SubjectKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The kinds of object that have events (not every model of every installed app), titled in
+    words (the field's own name is "content type")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("kind of object")
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin, RestrictedAdmin):
     list_display = [
         "created_at",
-        "actor",
+        "actor_label",
         "type",
         "unit",
         "subject_label",
-        "from_state",
-        "to_state",
+        "from_state_label",
+        "to_state_label",
         "comment",
     ]
-    list_filter = ["type", "content_type", "unit"]
+    # Only the kinds of object that have events (not every model of every installed app).
+    list_filter = ["type", ("content_type", SubjectKindFilter), "unit"]
     search_fields = ["comment", "actor__username"]
     list_select_related = ["actor", "unit", "content_type"]
     date_hierarchy = "created_at"
     inlines = [EventCommentInline]
 
-    @admin.display(description=Event._meta.get_field("object_id").verbose_name)
+    @admin.display(description=Event._meta.get_field("actor").verbose_name, ordering="actor__username")
+    def actor_label(self, event):
+        """A person by name (the demo's login names hq_reviewer, hq_approver read as role codes)."""
+        return (event.actor.get_full_name() or event.actor.username) if event.actor else "-"
+
+    @admin.display(description=_("Object"))
     def subject_label(self, event):
         return str(event.subject)
+
+    @admin.display(description=Event._meta.get_field("from_state").verbose_name)
+    def from_state_label(self, event):
+        return workflow.state_label(event.type, event.from_state) or "-"
+
+    @admin.display(description=Event._meta.get_field("to_state").verbose_name)
+    def to_state_label(self, event):
+        return workflow.state_label(event.type, event.to_state) or "-"
 
 
 @admin.register(Notification)

@@ -23,10 +23,6 @@ class AccessibleBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if self.form.prefix and attrs.get("aria-describedby") == f"{self.auto_id}_helptext":
-            # A prefixed form is a row of a table (a formset's line, a year of 三公): its help text
-            # is the column header's, not printed beside each box, so nothing to point at.
-            del attrs["aria-describedby"]
         if widget.is_hidden or "aria-label" in attrs or "aria-label" in widget.attrs or not self.label:
             return attrs
         if isinstance(widget, (CheckboxSelectMultiple, RadioSelect)):

@@ -67,6 +67,23 @@ class Transition:
     notify_unit: frozenset[Role] = frozenset()
 
 
+# Every machine built, in the order the apps declared them (for labels of recorded states).
+MACHINES: list[Machine] = []
+
+
+def state_label(event_type: str, state: str) -> str:
+    """The label of ``state`` (an event's from/to state is stored as the raw value) in the machine
+    whose transitions record ``event_type``, else in the first machine that has that state; the
+    value itself when no machine knows it."""
+    knowing = [m for m in MACHINES if state in m.states.values]
+    # A row's first event (``start``) is no transition's: then the first machine with that state.
+    for machine in sorted(
+        knowing, key=lambda m: not any(t.event == event_type for t in m.transitions.values())
+    ):
+        return str(machine.states(state).label)
+    return state
+
+
 @dataclass(frozen=True)
 class Machine:
     name: str
@@ -85,6 +102,9 @@ class Machine:
     # The cycle deadline (a ``budgets.DeadlineKind`` value) by which the unit must move it on;
     # the "what to do next" sentence (``core.next_step``) names it while the unit still owes it.
     deadline_kind: str = ""
+
+    def __post_init__(self):
+        MACHINES.append(self)
 
     def allowed(self, user, obj) -> list[Transition]:
         """The transitions ``user`` may take on ``obj`` in its present state."""

@@ -13,6 +13,11 @@
       });
     });
   }
+  // django-import-export's export page: its "select all" label names the box by a name it never
+  // gave as an id (label for="select-all-toggle"); give it that id, and the label names the box.
+  document.querySelectorAll("input.select-toggle[name='select-all-toggle']:not([id])").forEach(function (box) {
+    box.id = "select-all-toggle";
+  });
   // After the admin's own ready handler (autocomplete.js, loaded before this deferred script)
   // has drawn the boxes: jQuery runs ready handlers in the order they were registered.
   if (window.django && window.django.jQuery) window.django.jQuery(function () { name(document); });

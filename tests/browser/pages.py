@@ -67,15 +67,6 @@ def _p(template: str) -> Callable[[dict, str], str]:
     return build
 
 
-def _library_project(demo: dict, user: str) -> str:
-    """A library entry of the unit the user looks at (the demo's 2020 projects are entries)."""
-    from library.models import LibraryProject
-
-    return (
-        f"/library/{LibraryProject.objects.filter(unit__code=_unit(demo, user)).order_by('pk').first().pk}/"
-    )
-
-
 PAGES: list[Page] = [
     Page("login", _p("/accounts/login/"), roles=("",)),
     Page("home", _p("/")),
@@ -116,20 +107,6 @@ PAGES: list[Page] = [
     Page("disclosure:text", _p("/disclosure/text/{year}/"), roles=("hq_reviewer", "hq_approver", "auditor")),
     Page("reminders:mine", _p("/reminders/mine/")),
     Page("reminders:log", _p("/reminders/log/"), roles=BUREAU_ROLES),
-    Page("reminders:settings", _p("/reminders/settings/"), roles=("hq_approver", "admin")),
-    Page("password_change", _p("/accounts/password/")),
-    # Ceilings, standards and all-year monitoring (issue #14).
-    Page("ceilings:cycle", _p("/ceilings/{next_year}/"), roles=BUREAU_ROLES),
-    Page("ceilings:scenarios", _p("/ceilings/{next_year}/scenarios/"), roles=BUREAU_ROLES),
-    Page("ceilings:peers", _p("/ceilings/{next_year}/peers/"), roles=BUREAU_ROLES),
-    Page("ceilings:unit", _p("/ceilings/{next_year}/{unit}/")),
-    Page("ceilings:standards", _p("/ceilings/{next_year}/{unit}/standards/")),
-    Page("ceilings:monitoring", _p("/ceilings/{year}/{unit}/monitoring/")),
-    # The project library (issue #13).
-    Page("library:index", _p("/library/")),
-    Page("library:propose", _p("/library/new/"), roles=UNIT_ROLES),
-    Page("library:import", _p("/library/import/"), roles=UNIT_ROLES),
-    Page("library:project", _library_project),
     Page("performance:home", _p("/performance/")),
     Page("performance:bureau", _p("/performance/{year}/"), roles=BUREAU_ROLES),
     Page("performance:spending_import", _p("/performance/{year}/spending/"), roles=("hq_reviewer", "admin")),
@@ -148,6 +125,20 @@ PAGES: list[Page] = [
         roles=UNIT_ROLES,
     ),
     Page("performance:project_evaluation", _p("/performance/{year}/{unit}/projects/{project}/evaluation/")),
+    Page("reminders:settings", _p("/reminders/settings/"), roles=("hq_approver", "admin")),
+    Page("password_change", _p("/accounts/password/")),
+    # The ceilings (控制数) and the project library (项目库).
+    Page("ceilings:index", _p("/ceilings/")),
+    Page("ceilings:cycle", _p("/ceilings/{next_year}/")),
+    Page("ceilings:scenarios", _p("/ceilings/{next_year}/scenarios/"), roles=BUREAU_ROLES),
+    Page("ceilings:peers", _p("/ceilings/{next_year}/peers/"), roles=BUREAU_ROLES),
+    Page("ceilings:unit", _p("/ceilings/{next_year}/{unit}/")),
+    Page("ceilings:standards", _p("/ceilings/{next_year}/{unit}/standards/")),
+    Page("ceilings:monitoring", _p("/ceilings/{year}/{unit}/monitoring/")),
+    Page("library:index", _p("/library/")),
+    Page("library:propose", _p("/library/new/"), roles=UNIT_ROLES),
+    Page("library:import", _p("/library/import/"), roles=UNIT_ROLES),
+    Page("library:project", _p("/library/{library_project}/"), roles=BUREAU_ROLES),
     # The admin pages the HQ queues use, and the history of an item.
     Page("admin:index", _p("/admin/"), roles=ADMIN_USERS),
     Page("admin:app_list", _p("/admin/approvals/"), roles=QUEUE_USERS),
@@ -182,10 +173,20 @@ PAGES: list[Page] = [
     Page("admin:core_unit_delete", _p("/admin/core/unit/{unit_pk}/delete/"), roles=("admin",)),
     Page(
         "admin:budgets_catalogueversion_import",
-        _p("/admin/budgets/catalogueversion/import/"),
+        _p("/admin/budgets/catalogueversion/{catalogue_version}/import/"),
         roles=("admin",),
     ),
     Page("admin:password_change", _p("/admin/password_change/"), roles=("admin",)),
+    Page(
+        "admin:ceilings_expenditurestandard_import",
+        _p("/admin/ceilings/expenditurestandard/import/"),
+        roles=("admin",),
+    ),
+    Page(
+        "admin:ceilings_expenditurestandard_export",
+        _p("/admin/ceilings/expenditurestandard/export/"),
+        roles=("admin",),
+    ),
     Page("admin:auth_user_password_change", _p("/admin/auth/user/{admin_user}/password/"), roles=("admin",)),
 ]
 
@@ -217,18 +218,15 @@ EXCLUDED = {
     "admin:view_on_site": "a redirect",
     "admin:autocomplete": "JSON",
     "password_change_done": "a confirmation after a POST",
-    "redoc-bundle": "JavaScript (ReDoc's bundle, served without its CDN logo)",
-    "ceilings:index": "a redirect to the newest cycle's ceilings",
-    "ceilings:act": "POST only: a step of the rounds",
     "ceilings:rounds-xlsx": "a download (xlsx)",
-    "library:transition": "POST only: a step of the library lifecycle",
-    "library:assess": "POST only: HQ's ex-ante assessment (its form is on the project page)",
-    "library:plan": "POST only: the plan rows (their form is on the project page)",
-    "library:departure_reason": "POST only: the reason a request departs from the plan",
-    "library:roll": "POST only: rolls the plans forward",
-    "admin:ceilings_expenditurestandard_import": "django-import-export's import page: the same template as admin:budgets_catalogueversion_import, scanned",
+    "ceilings:act": "POST only: a step of a ceiling",
+    "library:roll": "POST only: rolls the three-year plan",
+    "library:transition": "POST only: a step of a library project",
+    "library:assess": "POST only: saves the ex-ante assessment",
+    "library:plan": "POST only: saves the three-year plan",
+    "library:departure_reason": "POST only: a year's departure reason",
     "admin:ceilings_expenditurestandard_process_import": "POST only: confirms an import",
-    "admin:ceilings_expenditurestandard_export": "django-import-export's export form, a download",
+    "redoc-bundle": "JavaScript (ReDoc's bundle)",
 }
 # The API (budgets/api, performance/api) answers JSON: every pattern under these prefixes.
 EXCLUDED_PREFIXES = {"api/v1/": "the REST API (JSON)"}

@@ -5,7 +5,9 @@ One browser for the whole scan, one logged-in context per role, each page loaded
 in Chinese at 1280 px; the pages are one representative URL per URL pattern, since a pattern
 renders one template. axe runs once per distinct markup: a second role who sees the same controls
 (the markup without its words, `scan.fingerprint`) gets the same result. The same page is then
-narrowed to 390 px, where the body must not scroll sideways (issue #10 point 12)."""
+narrowed to 390 px, where the body must not scroll sideways (issue #10 point 12). On every visit
+the page's visible words are checked too (issue #10, "Done when", `language.py`): no untranslated
+English beyond a short allow-list, no raw workflow code or database id shown as a label."""
 
 from __future__ import annotations
 
@@ -17,8 +19,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from .conftest import ARTIFACTS, log_in
+from .language import demo_usernames, english_words, raw_codes, visible_text, where_in
 from .pages import PAGES
 from .scan import axe_violations, body_overflow, fingerprint, id_problems, settle
+
+# Words or codes the language check still finds on a page, by page name, while they wait to be
+# fixed (TODO issue #10: keep empty; a finding not listed here fails). Empty: all were fixed.
+KNOWN: dict[str, set[str]] = {}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,10 +35,11 @@ def scan_demo() -> dict:
     waiting in HQ's queue, the August monitoring, the self-evaluations, an export and an import
     with errors."""
     from approvals.services import adjustment_request, adjustment_transition
-    from budgets.models import BasicExpenditureLine, BudgetCycle, Project, UnitBudget
+    from budgets.models import BasicExpenditureLine, BudgetCycle, CatalogueVersion, Project, UnitBudget
     from budgets.services import item_transition, project_create
     from core.models import Unit
     from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
+    from library.models import LibraryProject
     from performance import services as perf
     from performance.services import project_targets_save
     from tests.approvals.conftest import VALID_TARGETS, complete_project_data
@@ -114,6 +122,8 @@ def scan_demo() -> dict:
             "history": projects["baoan"].history.first().history_id,
             "unit_pk": baoan.pk,
             "admin_user": users["admin"].pk,
+            "catalogue_version": CatalogueVersion.objects.get(code="2020").pk,
+            "library_project": LibraryProject.objects.order_by("pk").first().pk,
         },
     }
 
@@ -153,6 +163,12 @@ def test_every_page_as_every_role_has_no_axe_violation(live_server, demo, browse
                 continue
             for problem in id_problems(page):
                 report(f"{where}: {problem}")
+            text = visible_text(page)
+            known = KNOWN.get(entry.name, set())
+            if words := [w for w in english_words(text, demo_usernames()) if w not in known]:
+                report(f"{where}: untranslated English: {', '.join(words)} {where_in(text, words)}")
+            if codes := [c for c in raw_codes(text) if c not in known]:
+                report(f"{where}: raw codes or ids shown: {', '.join(codes)} {where_in(text, codes)}")
             key = fingerprint(page)
             if key not in checked:
                 checked.add(key)
