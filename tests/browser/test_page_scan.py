@@ -5,12 +5,14 @@ One browser for the whole scan, one logged-in context per role, each page loaded
 in Chinese at 1280 px; the pages are one representative URL per URL pattern, since a pattern
 renders one template. axe runs once per distinct markup: a second role who sees the same controls
 (the markup without its words, `scan.fingerprint`) gets the same result. The same page is then
-narrowed to 390 px, where the body must not scroll sideways (issue #10 point 12). On every visit
+narrowed to 390 px, where the body must not scroll sideways (issue #10 point 12); a screenshot of
+it at each width goes to test-artifacts/browser/page_scan/. On every visit
 the page's visible words are checked too (issue #10, "Done when", `language.py`): no untranslated
 English beyond a short allow-list, no raw workflow code or database id shown as a label."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from decimal import Decimal
@@ -27,6 +29,7 @@ from .scan import axe_violations, body_overflow, fingerprint, id_problems, settl
 # fixed (TODO issue #10: keep empty; a finding not listed here fails). Empty: all were fixed.
 KNOWN: dict[str, set[str]] = {}
 
+SHOTS = ARTIFACTS / "page_scan"  # <page>-1280.png and <page>-390.png
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -135,6 +138,7 @@ def test_every_page_as_every_role_has_no_axe_violation(live_server, demo, browse
     failures: list[str] = []
     checked: set[str] = set()  # markup fingerprints already through axe
     narrowed: set[str] = set()  # pages already checked at 390 px
+    SHOTS.mkdir(parents=True, exist_ok=True)
     visits = axe_runs = 0
     timings: dict[str, float] = {"load": 0.0, "axe": 0.0}
     slowest: list[tuple[float, str]] = []
@@ -181,8 +185,13 @@ def test_every_page_as_every_role_has_no_axe_violation(live_server, demo, browse
                     report(f"{where}: axe {v['id']} ({v['help']}): {v['target']} — {v['summary']}")
             if entry.name not in narrowed:
                 narrowed.add(entry.name)
+                # Each page once at 1280 px and at 390 px, as the first role to see it sees it
+                # (issue #10: a screenshot at both widths, kept as an artifact).
+                shot = SHOTS / re.sub(r"[^A-Za-z0-9_-]+", "-", entry.name).strip("-")
+                page.screenshot(path=f"{shot}-1280.png")
                 page.set_viewport_size({"width": 390, "height": 900})
                 settle(page)
+                page.screenshot(path=f"{shot}-390.png")
                 if problem := body_overflow(page):
                     report(f"{where}: {problem}")
         context.close()
