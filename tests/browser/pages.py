@@ -187,7 +187,7 @@ PAGES: list[Page] = [
         _p("/admin/ceilings/expenditurestandard/export/"),
         roles=("admin",),
     ),
-    Page("admin:auth_user_password_change", _p("/admin/auth/user/{admin_user}/password/"), roles=("admin",)),
+    Page("admin:auth_user_password_change", _p("/admin/auth/user/{branch_user}/password/"), roles=("admin",)),
 ]
 
 # URL patterns that are not pages a person reads, with the reason.
@@ -218,6 +218,8 @@ EXCLUDED = {
     "admin:view_on_site": "a redirect",
     "admin:autocomplete": "JSON",
     "password_change_done": "a confirmation after a POST",
+    "otp_verify": "the second factor's code page: only with OTP_REQUIRED, off in the test settings (tests/ops/test_second_factor.py)",
+    "otp_enrol": "the second factor's enrolment: only with OTP_REQUIRED, off in the test settings (tests/ops/test_second_factor.py)",
     "ceilings:rounds-xlsx": "a download (xlsx)",
     "ceilings:act": "POST only: a step of a ceiling",
     "library:roll": "POST only: rolls the three-year plan",

@@ -124,7 +124,8 @@ def scan_demo() -> dict:
             "queued_project": waiting.pk,
             "history": projects["baoan"].history.first().history_id,
             "unit_pk": baoan.pk,
-            "admin_user": users["admin"].pk,
+            # The system administrator resets a branch user's password (三员: not an administrator's).
+            "branch_user": users["baoan_preparer"].pk,
             "catalogue_version": CatalogueVersion.objects.get(code="2020").pk,
             "library_project": LibraryProject.objects.order_by("pk").first().pk,
         },
