@@ -21,12 +21,12 @@ from .workflow import ADJUSTMENT
 def _locked(item: Project | BasicExpenditureLine) -> Project | BasicExpenditureLine:
     if isinstance(item, Project):
         return (
-            Project.objects.select_for_update()
+            Project.objects.select_for_update(of=("self",))
             .select_related("budget__unit", "budget__cycle")
             .get(pk=item.pk)
         )
     return (
-        BasicExpenditureLine.objects.select_for_update()
+        BasicExpenditureLine.objects.select_for_update(of=("self",))
         .select_related("budget__unit", "functional_code", "economic_code", "funding_source")
         .get(pk=item.pk)
     )

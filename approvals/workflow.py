@@ -46,7 +46,7 @@ def _locked_item(adjustment: AdjustmentRequest) -> Project | BasicExpenditureLin
     if adjustment.project_id:
         return Project.objects.select_for_update().get(pk=adjustment.project_id)
     return (
-        BasicExpenditureLine.objects.select_for_update()
+        BasicExpenditureLine.objects.select_for_update(of=("self",))
         .select_related("budget", "functional_code", "economic_code", "funding_source")
         .get(pk=adjustment.basic_line_id)
     )

@@ -146,7 +146,9 @@ def library_transition(*, library_project: LibraryProject, action: str, actor, r
 def plan_departure_reason_save(*, actor, link: LibraryYear, reason: str) -> LibraryYear:
     """Why this year's request departs from last year's plan: written by the unit while the
     request is editable (the same rule as the request's own fields)."""
-    link = LibraryYear.objects.select_for_update().select_related("project__budget").get(pk=link.pk)
+    link = (
+        LibraryYear.objects.select_for_update(of=("self",)).select_related("project__budget").get(pk=link.pk)
+    )
     if not policy.can_change(actor, link.project):
         raise BusinessRuleError("forbidden", _("The request cannot be changed now."))
     link.plan_departure_reason = (reason or "").strip()

@@ -163,7 +163,9 @@ def _replace_indicators(owner_filter: dict[str, Any], rows: Sequence[IndicatorDa
 def project_targets_save(*, project: Project, rows: Sequence[IndicatorData], actor) -> list[Indicator]:
     """Replace the project's indicator table with ``rows`` (in their order)."""
     project = (
-        Project.objects.select_for_update().select_related("budget__unit", "budget__cycle").get(pk=project.pk)
+        Project.objects.select_for_update(of=("self",))
+        .select_related("budget__unit", "budget__cycle")
+        .get(pk=project.pk)
     )
     _require_editor(actor, project.budget.unit)
     if not project_targets_editable(project=project, actor=actor):
