@@ -3,6 +3,7 @@ another host: the "API docs by Redocly" footer loads its logo from cdn.redoc.ly,
 bureau's intranet cannot reach and the Content-Security-Policy refuses (img-src 'self'). The
 pinned sidecar stays the source; only that URL is replaced, by an empty inline image."""
 
+import re
 from functools import cache
 
 from django.contrib.staticfiles import finders
@@ -10,8 +11,9 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
-CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
-NO_LOGO = b"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
+# Any address on Redocly's CDN (the logo today), replaced by a transparent 1x1 image inline.
+CDN_ADDRESS = re.compile(rb"https?://cdn\.redoc\.ly[^\"'\s)]*")
+NO_LOGO = b"data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
 
 
 @cache
@@ -20,7 +22,7 @@ def redoc_bundle_bytes() -> bytes:
     if path is None:
         raise FileNotFoundError(BUNDLE)
     with open(path, "rb") as bundle:
-        return bundle.read().replace(CDN_LOGO, NO_LOGO)
+        return CDN_ADDRESS.sub(NO_LOGO, bundle.read())
 
 
 @require_safe

@@ -206,8 +206,6 @@ def test_pages_carry_a_csp_without_inline_scripts(client, demo):
 
 
 def test_the_api_documentation_loads_nothing_from_another_host(client, demo):
-    from config.apidocs import CDN_LOGO
-
     client.force_login(_user("hq_reviewer"))
     for url in ["/api/docs/", "/api/redoc/"]:
         html = client.get(url).content.decode()
@@ -217,7 +215,7 @@ def test_the_api_documentation_loads_nothing_from_another_host(client, demo):
     bundle = client.get("/api/redoc/redoc.standalone.js")
     assert bundle.status_code == 200 and bundle["Content-Type"].startswith("text/javascript")
     body = b"".join(bundle.streaming_content) if bundle.streaming else bundle.content
-    assert CDN_LOGO not in body and b"cdn.redoc.ly" not in body
+    assert b"cdn.redoc.ly" not in body
     assert b"Redoc" in body  # the real bundle, with only the logo's address replaced
 
 
