@@ -23,6 +23,14 @@ def _preparing_cycle() -> BudgetCycle | None:
     return BudgetCycle.objects.filter(state=CycleState.PREPARATION).order_by("-year").first()
 
 
+def _cycle_being_prepared() -> BudgetCycle:
+    """The cycle an assessment, a plan or a roll belongs to; refused when none is in preparation."""
+    cycle = _preparing_cycle()
+    if cycle is None:
+        raise BusinessRuleError("no_cycle", _("No budget is being prepared."))
+    return cycle
+
+
 def _visible(user, pk: int) -> LibraryProject:
     return get_object_or_404(selectors.visible_projects(user), pk=pk)
 
@@ -153,10 +161,8 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     library_project = _visible(request.user, pk)
-    cycle = _preparing_cycle()
     try:
-        if cycle is None:
-            raise BusinessRuleError("no_cycle", _("No budget is being prepared."))
+        cycle = _cycle_being_prepared()
         services.assessment_record(
             actor=request.user, library_project=library_project, cycle=cycle,
             scores={d: request.POST.get(d, "") for d in DIMENSIONS},
@@ -173,10 +179,8 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     library_project = _visible(request.user, pk)
-    cycle = _preparing_cycle()
     try:
-        if cycle is None:
-            raise BusinessRuleError("no_cycle", _("No budget is being prepared."))
+        cycle = _cycle_being_prepared()
         services.plan_save(
             actor=request.user, library_project=library_project, made_in=cycle.year,
             amounts=[request.POST.get(f"plan_{i}", "") for i in range(3)],
@@ -207,10 +211,8 @@ def departure_reason(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def roll(request: HttpRequest) -> HttpResponse:
-    cycle = _preparing_cycle()
     try:
-        if cycle is None:
-            raise BusinessRuleError("no_cycle", _("No budget is being prepared."))
+        cycle = _cycle_being_prepared()
         count = services.plan_roll_forward(actor=request.user, cycle=cycle)
     except BusinessRuleError as error:
         _fail(request, error)
