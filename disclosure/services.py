@@ -150,9 +150,8 @@ def _import_progress(job_id: int, percent: int, step: str) -> None:
 
 def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
     """Check (dry run) or import a job's file. The import is all or nothing; a job already
-    imported is left alone (a redelivered task)."""
-    from pathlib import Path
-
+    imported is left alone (a redelivered task). The file is read through the storage (the
+    object store in production: it has no local path)."""
     from .importing import import_workbook
 
     with transaction.atomic():
@@ -165,14 +164,15 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
             return job
         job.status = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
         job.save(update_fields=["status"])
-    report = import_workbook(
-        path=Path(job.file.path),
-        cycle=job.cycle,
-        unit=job.unit,
-        dry_run=dry_run,
-        progress=lambda pct, step: _import_progress(job.pk, pct, step),
-        user=job.requested_by,
-    )
+    with job.file.open("rb") as stored:
+        report = import_workbook(
+            file=stored,
+            cycle=job.cycle,
+            unit=job.unit,
+            dry_run=dry_run,
+            progress=lambda pct, step: _import_progress(job.pk, pct, step),
+            user=job.requested_by,
+        )
     status = ImportStatus.READY if dry_run else ImportStatus.DONE
     if not report.ok:
         status = ImportStatus.INVALID
