@@ -4,20 +4,27 @@ server on loopback, tests/support/s3.py); downloads are streamed by the applicat
 same access check as on the filesystem, and nothing lands on the local disk."""
 
 import io
+from contextlib import contextmanager
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from budgets.models import BudgetCycle, CycleState, Project, UnitBudget
+from config.storage import default_storage_settings
 from core.models import Unit
+from disclosure import services
 from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
 from disclosure.template import build_template
+from tests.support.s3 import create_bucket, moto_s3_server, s3_environ
 
 from .conftest import load
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 PUBLIC_GRANTEES = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
@@ -185,3 +192,73 @@ def test_a_file_that_is_not_a_workbook_is_refused_from_the_bucket(
     with translation.override("zh-hans"):
         refusal = translation.gettext("This file is not an Excel workbook (.xlsx). Use the template.")
     assert [error["message"] for error in job.errors] == [refusal]
+
+
+# --- the object store stopped mid-way ---------------------------------------------------------
+
+
+@pytest.fixture
+def stopped_store(settings):
+    """Files on a bucket whose server has stopped: the store does not answer any more. The
+    test's ``given`` runs inside the ``with`` (the server up), its ``when`` after it."""
+
+    @contextmanager
+    def running():
+        with moto_s3_server() as endpoint_url:
+            create_bucket(endpoint_url, "budget-stopped")
+            environ = s3_environ(endpoint_url, "budget-stopped")
+            settings.STORAGES = {**settings.STORAGES, "default": default_storage_settings(environ)}
+            yield
+
+    return running
+
+
+def test_an_export_the_store_does_not_take_fails_instead_of_running_forever(demo, stopped_store):
+    luohu_head = User.objects.get(username="luohu_head")
+    with stopped_store():
+        job = services.export_job_create(user=luohu_head, cycle=demo, unit=Unit.objects.get(code="luohu"))
+    with pytest.raises(EndpointConnectionError):
+        services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and not job.file
+    with translation.override("zh-hans"):
+        assert job.error == translation.gettext(
+            "The workbook was built, but the file store did not take it. Export it again later."
+        )
+
+
+def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, client, stopped_store):
+    baoan = _reopen(demo, "baoan")
+    preparer = User.objects.get(username="baoan_preparer")
+    content = _workbook_bytes(
+        demo,
+        baoan,
+        ["baoan", "云上新项目", "其他项目", "一般性项目支出", "业务类", None, None, 5000, 5000, 0],
+    )
+    with stopped_store():
+        job = services.import_job_create(
+            user=preparer, cycle=demo, unit=baoan, upload=SimpleUploadedFile("宝安.xlsx", content)
+        )
+    assert job.status == ImportStatus.UPLOADED  # its check runs once the request has committed
+
+    # The check: back to "uploaded", for the sweep to queue again.
+    with pytest.raises(EndpointConnectionError):
+        services.import_job_run(job_id=job.pk, dry_run=True)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.UPLOADED
+
+    # The import of a checked file: back to "ready", the preparer is told and may confirm again.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.READY)
+    with pytest.raises(EndpointConnectionError):
+        services.import_job_run(job_id=job.pk, dry_run=False)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.READY
+    with translation.override("zh-hans"):
+        told = translation.gettext(
+            "The file store did not answer; nothing was imported. Import it again later."
+        )
+    assert job.step == told
+    assert not Project.objects.filter(name="云上新项目").exists()
+    login(client, "baoan_preparer")
+    page = client.get(reverse("disclosure:import", args=[job.pk])).content.decode()
+    assert told in page and 'data-testid="confirm"' in page
