@@ -76,6 +76,7 @@ messages: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value \
 	  ALLOWED_HOSTS=budget.example DATABASE_URL=sqlite:///tmp/check.sqlite3 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  STORAGE_S3_ENDPOINT_URL=http://127.0.0.1:9000 STORAGE_S3_BUCKET=budget STORAGE_S3_ACCESS_KEY=check STORAGE_S3_SECRET_KEY=check \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Import, reminders, workbook and pages at 1x/3x/10x the bureau, each beside the plain way (bench/,

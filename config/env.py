@@ -5,6 +5,7 @@ start-up rather than silently mean "off".
 """
 
 import os
+from collections.abc import Mapping
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -14,8 +15,10 @@ class ImproperlyConfiguredEnv(RuntimeError):
     pass
 
 
-def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
+def env_str(name: str, default: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
+    """``environ``: another mapping than the process's (config/storage.py's options, built for
+    a test's server as for production)."""
+    value = environ.get(name, default)
     if value is None:
         raise ImproperlyConfiguredEnv(f"Environment variable {name} is required")
     return value

@@ -10,11 +10,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import tablib
@@ -113,9 +116,25 @@ class WorkbookRejected(Exception):
 # -- 1. the file ----------------------------------------------------------------------------
 
 
-def check_file(path: Path, name: str = "") -> None:
+@contextmanager
+def _opened(path: Path | str | None, file: BinaryIO | None) -> Iterator[BinaryIO]:
+    """The workbook as one seekable binary file: a path on this machine (the command line,
+    the tests) or a file already open (an upload read from the storage, which may be the
+    object store: no path there)."""
+    if (path is None) == (file is None):
+        raise TypeError("import_workbook takes a path or a file, one of them")
+    if file is not None:
+        file.seek(0)
+        yield file
+        return
+    with Path(path).open("rb") as handle:
+        yield handle
+
+
+def check_file(handle: BinaryIO) -> None:
     """Refuse what is not a readable, reasonably sized .xlsx before opening it."""
-    size = path.stat().st_size
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
     if size > max_bytes():
         raise WorkbookRejected(
             [
@@ -128,8 +147,8 @@ def check_file(path: Path, name: str = "") -> None:
                 )
             ]
         )
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    handle.seek(0)
+    head = handle.read(8)
     if head == OLE2_MAGIC:
         raise WorkbookRejected(
             [
@@ -145,10 +164,10 @@ def check_file(path: Path, name: str = "") -> None:
             ]
         )
     not_xlsx = Problem("", None, "", _("This file is not an Excel workbook (.xlsx). Use the template."))
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(handle):
         raise WorkbookRejected([not_xlsx])
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(handle) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
@@ -172,7 +191,7 @@ def check_file(path: Path, name: str = "") -> None:
 # -- 2. its shape ---------------------------------------------------------------------------
 
 
-def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
+def read_sheets(handle: BinaryIO) -> tuple[dict[str, SheetData], list[Problem]]:
     """Every data sheet as headers + rows; unknown sheets and formulas without a value as problems.
 
     A formula cell is read by the value Excel saved with it (``data_only``). A file written by a
@@ -180,8 +199,8 @@ def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
     known = {kind.sheet: kind for kind in kinds()}
     problems: list[Problem] = []
     try:
-        formulas = _formula_cells(path)
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = _formula_cells(handle)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:
         raise WorkbookRejected(
             [Problem("", None, "", _("The workbook cannot be read: %(error)s") % {"error": exc})]
@@ -222,8 +241,8 @@ def read_sheets(path: Path) -> tuple[dict[str, SheetData], list[Problem]]:
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _has_formulas(path: Path) -> bool:
-    with zipfile.ZipFile(path) as archive:
+def _has_formulas(handle: BinaryIO) -> bool:
+    with zipfile.ZipFile(handle) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with archive.open(name) as member:
@@ -232,12 +251,12 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+def _formula_cells(handle: BinaryIO) -> dict[str, dict[tuple[int, int], str]]:
     """Per sheet, the (row, column) of every formula cell and its formula. A workbook without
     any (what the template gives) is not read a second time for them."""
-    if not _has_formulas(path):
+    if not _has_formulas(handle):
         return {}
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
     try:
         return {
             worksheet.title: {
@@ -364,7 +383,8 @@ def _bump_versions(lookups: Lookups) -> None:
 
 def import_workbook(
     *,
-    path: Path,
+    path: Path | str | None = None,
+    file: BinaryIO | None = None,
     cycle: BudgetCycle,
     unit: Unit | None = None,
     dry_run: bool,
@@ -376,16 +396,20 @@ def import_workbook(
 
     ``user`` is who imports (a web import): they must be the unit's own staff
     (``policy.can_import_for_unit``) and every row is held to ``policy.can_change``. Without one
-    (the command line) the rows are still held to the workflow's editable states."""
+    (the command line) the rows are still held to the workflow's editable states.
+
+    The workbook is ``path`` (a file on this machine) or ``file`` (open, binary, seekable: a
+    stored upload, ``job.file.open("rb")``)."""
     report = ImportReport(dry_run=dry_run)
-    try:
-        check_file(Path(path))
-        if progress:
-            progress(10, _("Reading the workbook"))
-        sheets, problems = read_sheets(Path(path))
-    except WorkbookRejected as rejected:
-        report.problems = rejected.problems
-        return report
+    with _opened(path, file) as handle:
+        try:
+            check_file(handle)
+            if progress:
+                progress(10, _("Reading the workbook"))
+            sheets, problems = read_sheets(handle)
+        except WorkbookRejected as rejected:
+            report.problems = rejected.problems
+            return report
     if user is not None and (unit is None or not policy.can_import_for_unit(user, unit)):
         report.problems = [
             Problem("", None, "", _("Only the unit's own preparer or head may import its figures."))

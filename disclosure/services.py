@@ -7,12 +7,14 @@ for HQ's deciders only.
 
 from __future__ import annotations
 
+import io
 import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCycle
@@ -73,17 +75,27 @@ def export_job_run(*, job_id: int) -> ExportJob:
         content = built.to_bytes()
     except Exception as exc:
         logger.exception("export %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        _export_failed(job.pk, str(exc))
+        raise
+    # Stored before the row is locked: the object store is a network service, and a store that
+    # does not answer fails the job (to export again) rather than leaving it "running".
+    try:
+        job.file.save(job.filename, ContentFile(content), save=False)
+    except Exception:
+        logger.exception("export %s: the workbook could not be stored", job.pk)
+        _export_failed(
+            job.pk,
+            gettext("The workbook was built, but the file store did not take it. Export it again later."),
         )
         raise
+    stored_name = job.file.name
     with transaction.atomic():
         job = (
             ExportJob.objects.select_for_update(of=("self",))
             .select_related("cycle", "unit", "requested_by")
             .get(pk=job_id)
         )
-        job.file.save(job.filename, ContentFile(content), save=False)
+        job.file = stored_name
         job.status = JobStatus.DONE
         job.progress = 100
         job.step = ""
@@ -92,6 +104,12 @@ def export_job_run(*, job_id: int) -> ExportJob:
         job.save()
         _mail_export_ready(job)
     return job
+
+
+def _export_failed(job_id: int, error: str) -> None:
+    ExportJob.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
 
 
 def _mail_export_ready(job: ExportJob) -> None:
@@ -150,9 +168,8 @@ def _import_progress(job_id: int, percent: int, step: str) -> None:
 
 def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
     """Check (dry run) or import a job's file. The import is all or nothing; a job already
-    imported is left alone (a redelivered task)."""
-    from pathlib import Path
-
+    imported is left alone (a redelivered task). The file is read through the storage (the
+    object store in production: it has no local path)."""
     from .importing import import_workbook
 
     with transaction.atomic():
@@ -165,8 +182,22 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
             return job
         job.status = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
         job.save(update_fields=["status"])
+    try:
+        with job.file.open("rb") as stored:
+            content = stored.read()
+    except Exception:
+        # The object store did not answer: the job goes back to where it was, to be checked
+        # again by the sweep (a dry run) or confirmed again (the import); nothing was written.
+        logger.exception("import %s: its file could not be read from the storage", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.UPLOADED if dry_run else ImportStatus.READY,
+            step=gettext("The file store did not answer; the file will be checked again shortly.")
+            if dry_run
+            else gettext("The file store did not answer; nothing was imported. Import it again later."),
+        )
+        raise
     report = import_workbook(
-        path=Path(job.file.path),
+        file=io.BytesIO(content),
         cycle=job.cycle,
         unit=job.unit,
         dry_run=dry_run,

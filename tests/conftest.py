@@ -1,12 +1,15 @@
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 from budgets.models import BudgetCycle
+from config.storage import default_storage_settings
 from demo.loader import demo_is_loaded, demo_load
+from tests.support.s3 import S3Bucket, create_bucket, moto_s3_server
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +42,24 @@ def demo(db) -> BudgetCycle:
     if not demo_is_loaded():
         demo_load()
     return BudgetCycle.objects.get(year=2020)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on loopback, one per test process (each xdist worker its own), started
+    by the first test that asks for it (tests/support/s3.py)."""
+    with moto_s3_server() as endpoint_url:
+        yield endpoint_url
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server) -> S3Bucket:
+    """Django's default storage on a new bucket of the S3 server, configured by the function
+    production's settings use (config/storage.py)."""
+    bucket = S3Bucket(s3_server, f"budget-{uuid.uuid4().hex[:16]}")
+    create_bucket(s3_server, bucket.name)
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_settings(bucket.environ)}
+    return bucket
 
 
 def pytest_collection_modifyitems(config, items):

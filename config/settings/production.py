@@ -1,6 +1,7 @@
 """Production: PostgreSQL and Redis from the environment, no defaults for secrets."""
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.storage import default_storage_settings
 
 from .base import *  # noqa: F403
 from .base import DATABASES, LOG_LEVEL_DEFAULT, logging_config
@@ -21,8 +22,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CACHE_URL = env_str("CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 CACHES = {"default": cache_settings(CACHE_URL)}  # noqa: F405
 
+# Files on the object store every node shares (FILE_STORAGE=s3, the default: its STORAGE_S3_*
+# are required), or on this node's disk when FILE_STORAGE=filesystem says so (config/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_settings(default="s3"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -241,6 +241,7 @@ def test_loaddemo_refuses_under_production_settings(tmp_path):
         ALLOWED_HOSTS="budget.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
+        FILE_STORAGE="filesystem",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "loaddemo"],

@@ -15,6 +15,11 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "budget.example",
     "DATABASE_URL": "postgres://budget:pw@db.example:5432/budget",
     "CELERY_BROKER_URL": "redis://redis.example:6379/0",
+    # The object store's (FILE_STORAGE=s3, production's default): nothing connects at start-up.
+    "STORAGE_S3_ENDPOINT_URL": "http://minio.example:9000",
+    "STORAGE_S3_BUCKET": "budget",
+    "STORAGE_S3_ACCESS_KEY": "budget-access",
+    "STORAGE_S3_SECRET_KEY": "budget-secret",
 }
 
 PRINT = """

@@ -13,6 +13,11 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "a-long-enough-secret-for-the-refusal-test-only-0123456789",
     "ALLOWED_HOSTS": "budget.example",
+    # The object store's (FILE_STORAGE=s3, production's default): nothing connects at start-up.
+    "STORAGE_S3_ENDPOINT_URL": "http://minio.example:9000",
+    "STORAGE_S3_BUCKET": "budget",
+    "STORAGE_S3_ACCESS_KEY": "budget-access",
+    "STORAGE_S3_SECRET_KEY": "budget-secret",
 }
 
 
