@@ -105,21 +105,20 @@ class Process:
     def alive(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
 
-    def stop(self, timeout: float = 20) -> None:
-        """SIGTERM to the whole group (a warm shutdown for a worker), SIGKILL after ``timeout``."""
-        if self.popen is None:
-            return
-        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+    def signal(self, sig: int) -> None:
+        """To the whole process group: a pool's or gunicorn's children too."""
+        if self.popen is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, sig)
-            try:
-                self.popen.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        # A child that outlived its parent (a pool process) would still be in the group.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
+
+    def wait(self, until: float) -> bool:
+        if self.popen is None:
+            return True
+        try:
+            self.popen.wait(timeout=max(0.1, until - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            return False
+        return True
 
     def text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -285,9 +284,20 @@ class Cluster:
             time.sleep(0.5)
         raise AssertionError(f"not healthy in {timeout:.0f} s: {last}\n{self.logs(list(NODES))}")
 
-    def stop(self) -> None:
-        for process in self.processes.values():
-            process.stop()
+    def stop(self, timeout: float = 20) -> None:
+        """SIGTERM to every process group at once (gunicorn's graceful stop, a worker's warm
+        shutdown), SIGKILL to whatever is left after ``timeout``, and to every group in the end
+        (a child that outlived its parent)."""
+        processes = list(self.processes.values())
+        for process in processes:
+            process.signal(signal.SIGTERM)
+        until = time.monotonic() + timeout
+        for process in processes:
+            if not process.wait(until):
+                process.signal(signal.SIGKILL)
+                process.wait(time.monotonic() + 10)
+        for process in processes:
+            process.signal(signal.SIGKILL)
 
     def logs(self, names: list[str], tail: int = 3000) -> str:
         return "\n".join(f"--- {n}\n{self.processes[n].text()[-tail:]}" for n in names)

@@ -27,6 +27,7 @@ import sys
 import time
 from base64 import b32decode
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -97,20 +98,48 @@ def redis_db():
     client.close()
 
 
+def _s3_support():
+    """tests/support/s3.py (moto's S3 server on loopback), where the object store is wired."""
+    try:
+        from tests.support import s3
+    except ImportError:
+        return None
+    return s3
+
+
+@dataclass
+class Storage:
+    kind: str
+    env: dict[str, str]  # for every process
+    shared_media: Path | None = None  # filesystem: the one folder every node mounts as media
+    bucket: object | None = None  # s3: tests.support.s3.S3Bucket
+
+
 @pytest.fixture
 def storage(tmp_path):
-    """The files shared by every node: one folder mounted as each node's media (the filesystem
-    storage of docs/deploy.md). Returns (environment for every process, the shared folder)."""
-    shared = tmp_path / "shared-media"
-    shared.mkdir()
-    return {}, shared
+    """The files every node shares: the object store (moto's S3 server, a bucket of this test's)
+    where the application reads FILE_STORAGE; else one folder mounted as each node's media (the
+    filesystem storage of docs/deploy.md). TWO_NODES_STORAGE=filesystem asks for the folder."""
+    s3 = _s3_support()
+    kind = os.environ.get("TWO_NODES_STORAGE") or ("s3" if s3 else "filesystem")
+    if kind == "filesystem":
+        shared = tmp_path / "shared-media"
+        shared.mkdir()
+        yield Storage(kind, {"FILE_STORAGE": "filesystem"}, shared_media=shared)
+        return
+    assert kind == "s3" and s3 is not None, f"TWO_NODES_STORAGE={kind!r}: no S3 support here"
+    with s3.moto_s3_server() as endpoint_url:
+        bucket = s3.S3Bucket(endpoint_url, "budget-two-nodes")
+        s3.create_bucket(endpoint_url, bucket.name)
+        yield Storage(kind, bucket.environ, bucket=bucket)
 
 
 @pytest.fixture
 def cluster(tmp_path, smtp, redis_db, storage):
-    env, shared = storage
     database = Database(URL)
-    nodes = Cluster(tmp_path, database, redis_db, smtp[0], storage_env=env, shared_media=shared)
+    nodes = Cluster(
+        tmp_path, database, redis_db, smtp[0], storage_env=storage.env, shared_media=storage.shared_media
+    )
     try:
         nodes.up()
         yield nodes
@@ -210,7 +239,9 @@ def _reference_workbook(cluster: Cluster, out: Path) -> subprocess.Popen:
     )
 
 
-def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(cluster, smtp, tmp_path):
+def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(
+    cluster, smtp, storage, tmp_path
+):
     _, inbox = smtp
     timings = dict(cluster.timings)
     started = time.monotonic()
@@ -286,6 +317,17 @@ def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(cl
     assert download.response.headers["Content-Type"] == XLSX
     assert f"disclosure-{YEAR}-bureau.xlsx" in download.response.headers["Content-Disposition"]
     cells = _cells(download.response.content)
+    # Where the file is: in the bucket (the object store), on no node's disk; or in the folder
+    # every node mounts.
+    if storage.bucket is not None:
+        stored = storage.bucket.keys()  # the bucket's object keys
+        keys = [k for k in stored if k.startswith("disclosure/exports/")]
+        assert len(keys) == 2, keys
+        assert download.response.content in [storage.bucket.read(k) for k in keys]
+        for node in ("web_a", "web_b", "w1", "w2"):
+            assert not list((tmp_path / f"var-{node}").rglob("*.xlsx")), node
+    else:
+        assert len(list(storage.shared_media.rglob("disclosure-*.xlsx"))) == 2
     # The branch preparer may not download the bureau's workbook, from either node.
     for node in ("web_a", "web_b"):
         preparer.get(node, done[YEAR]["download"], expect=404)
@@ -348,6 +390,6 @@ def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(cl
         + f"; {YEAR} bureau workbook built by {built_by[YEAR]}, 2020's by {built_by[2020]}, "
         f"{YEAR}'s downloaded from web_b ({len(download.response.content)} bytes, {len(cells)} sheets, "
         f"cells equal to a separate build); {len(inbox.messages)} emails; "
-        f"storage {cluster.storage_env.get('FILE_STORAGE', 'filesystem')}; "
+        f"files on {'the object store (moto S3)' if storage.bucket else 'one shared folder'}; "
         f"total {time.monotonic() - timings['t0']:.1f} s"
     )
