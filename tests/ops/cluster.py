@@ -193,8 +193,8 @@ class Cluster:
         started = time.monotonic()
         self.database.create()
         self.ports = {"web_a": free_port(), "web_b": free_port()}
-        load = self._setup(
-            "demo",
+        load = self.manage(
+            "setup-demo",
             self.local_env(),
             "shell",
             "-c",
@@ -203,29 +203,30 @@ class Cluster:
             "print('migrated', flush=True)\n"
             "call_command('loaddemo')",
         )
-        collect = self._setup("static", self.production_env(self.tmp), "collectstatic", "--noinput", "-v0")
+        collect = self.manage(
+            "setup-static", self.production_env(self.tmp), "collectstatic", "--noinput", "-v0"
+        )
         deadline = time.monotonic() + 240
         while "migrated" not in load.text():
             assert load.alive() and time.monotonic() < deadline, f"migrate failed:\n{load.text()[-3000:]}"
             time.sleep(0.2)
         self.timings["migrate"] = time.monotonic() - started
-        self._finished(collect, deadline)
+        self.finished(collect, deadline)
         self._start_nodes()
-        self._finished(load, deadline)
+        self.finished(load, deadline)
         self.timings["demo"] = time.monotonic() - started
         self.wait_healthy(timeout=90)
         self.timings["up"] = time.monotonic() - started
 
-    def _setup(self, name: str, env: dict[str, str], *args: str) -> Process:
-        process = Process(
-            f"setup-{name}", [sys.executable, "manage.py", *args], env, self.tmp / f"setup-{name}.log"
-        )
+    def manage(self, name: str, env: dict[str, str], *args: str) -> Process:
+        """``manage.py …`` in a process of its own, stopped with the others."""
+        process = Process(name, [sys.executable, "manage.py", *args], env, self.tmp / f"{name}.log")
         self.processes[process.name] = process
         process.start()
         return process
 
     @staticmethod
-    def _finished(process: Process, deadline: float) -> None:
+    def finished(process: Process, deadline: float) -> None:
         assert process.popen is not None
         try:
             code = process.popen.wait(timeout=max(1, deadline - time.monotonic()))
@@ -407,18 +408,19 @@ class _Parser(HTMLParser):
 
 
 class _TextOf(HTMLParser):
-    """The text inside the first element with data-testid=…"""
+    """The text inside the first element whose attribute ``name`` is ``value``."""
 
-    def __init__(self, testid: str) -> None:
+    def __init__(self, name: str, value: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.testid, self.depth, self.parts, self.done, self.attrs = testid, 0, [], False, {}
+        self.name, self.value = name, value
+        self.depth, self.parts, self.done, self.attrs = 0, [], False, {}
 
     def handle_starttag(self, tag, attrs):
         if self.done:
             return
         if self.depth:
             self.depth += tag not in VOID
-        elif dict(attrs).get("data-testid") == self.testid:
+        elif dict(attrs).get(self.name) == self.value:
             self.depth, self.attrs = 1, dict(attrs)
 
     def handle_endtag(self, tag):
@@ -462,18 +464,22 @@ class Page:
         assert len(found) == 1, f"{len(found)} forms match {attrs} {has_field} on {self.url}"
         return found[0]
 
-    def _element(self, testid: str) -> _TextOf:
-        parser = _TextOf(testid)
+    def _element(self, name: str, value: str) -> _TextOf:
+        parser = _TextOf(name, value)
         parser.feed(self.html)
-        assert parser.depth or parser.done, f"no data-testid={testid} on {self.url}"
+        assert parser.depth or parser.done, f"no {name}={value} on {self.url}"
         return parser
 
     def text(self, testid: str) -> str:
         """The text a person reads in the element with this data-testid, spaces collapsed."""
-        return " ".join("".join(self._element(testid).parts).split())
+        return " ".join("".join(self._element("data-testid", testid).parts).split())
+
+    def field(self, name: str) -> str:
+        """The text of the element showing this data-field (an amount, a date)."""
+        return " ".join("".join(self._element("data-field", name).parts).split())
 
     def link(self, testid: str) -> str:
-        return self._element(testid).attrs["href"]
+        return self._element("data-testid", testid).attrs["href"]
 
 
 class _BehindProxy(requests.Session):
