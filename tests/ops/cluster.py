@@ -1,11 +1,11 @@
 """Support for tests/ops/test_two_nodes.py: an installation of two web nodes (gunicorn) and two
 Celery workers on loopback, under the production settings, sharing one PostgreSQL database of
-their own, one Redis database and the files; and a small HTTP "browser" that fills in and posts
-the pages' forms as a person's browser would (cookies, the CSRF token, the Origin header).
+their own, one Redis database and the object store; and a small HTTP "browser" that fills in and
+posts the pages' forms as a person's browser would (cookies, the CSRF token, the Origin header).
 
 Each process has its own ``BUDGET_VAR_DIR`` (as each host has its own ``/var/lib/budget``): the
-files are shared the way docs/deploy.md says for the filesystem storage, one folder mounted as
-``media`` on every node (here a symbolic link, there NFS)."""
+only files they share are on the object store (``storage_env``: FILE_STORAGE=s3 and its
+STORAGE_S3_*)."""
 
 from __future__ import annotations
 
@@ -133,7 +133,6 @@ class Cluster:
     redis_url: str
     smtp_port: int
     storage_env: dict[str, str] = field(default_factory=dict)
-    shared_media: Path | None = None  # the filesystem storage's one shared folder
     web_workers: int = 2
     processes: dict[str, Process] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
@@ -144,14 +143,11 @@ class Cluster:
         return f"http://127.0.0.1:{self.ports[node]}"
 
     def node_dir(self, node: str) -> Path:
-        """The node's own BUDGET_VAR_DIR: the static files collected once (each host collects
-        its own), the shared files folder mounted as its media when the storage is the
-        filesystem."""
+        """The node's own BUDGET_VAR_DIR, with the static files collected once for all (each
+        host collects its own: the same files)."""
         var = self.tmp / f"var-{node}"
         var.mkdir(exist_ok=True)
         (var / "static").symlink_to(self.tmp / "static")
-        if self.shared_media is not None:
-            (var / "media").symlink_to(self.shared_media)
         return var
 
     def production_env(self, var: Path) -> dict[str, str]:

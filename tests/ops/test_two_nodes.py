@@ -1,14 +1,16 @@
 """More than one machine, on loopback (issue #11 item 7): two web nodes (gunicorn, the
 deployment's config file) and two Celery workers (``w1@…``, ``w2@…``, one process each), all
 under the production settings, against one PostgreSQL database, one Redis database and the
-shared files; HTTP clients that post the pages' forms like a browser.
+object store (moto's S3 server on loopback, a bucket of this test's); HTTP clients that post the
+pages' forms like a browser.
 
 The approval path crosses the nodes: the branch preparer creates a project request with
 sub-items and targets and submits it on web A, the branch head signs off on web B, the HQ
 reviewer (second factor enrolled for real: the code computed from the key the enrolment page
 shows) cuts and recommends on A, the HQ approver approves on B; both nodes then show the same
 state and amounts. Then the disclosure export: two workbooks asked for on A, their progress
-polled on B, downloaded from B; the downloaded workbook has the cells of one built by a separate
+polled on B, downloaded from B; the file is in the bucket and on no node's disk; the downloaded
+workbook has the cells of one built by a separate
 process from the same database, and the row of the approved project carries the database's
 amount. Which worker built which export is read from the workers' logs, and the emails (the
 outbox, sent by the workers over SMTP to a server in this process) arrive once each.
@@ -23,9 +25,9 @@ import os
 import re
 import socket
 import time
+import uuid
 from base64 import b32decode
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -33,6 +35,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
+from tests.support.s3 import S3Bucket, create_bucket
 
 from .cluster import Browser, Cluster, Database, Page, free_port
 
@@ -96,48 +100,19 @@ def redis_db():
     client.close()
 
 
-def _s3_support():
-    """tests/support/s3.py (moto's S3 server on loopback), where the object store is wired."""
-    try:
-        from tests.support import s3
-    except ImportError:
-        return None
-    return s3
-
-
-@dataclass
-class Storage:
-    kind: str
-    env: dict[str, str]  # for every process
-    shared_media: Path | None = None  # filesystem: the one folder every node mounts as media
-    bucket: object | None = None  # s3: tests.support.s3.S3Bucket
+@pytest.fixture
+def bucket(s3_server) -> S3Bucket:
+    """The files every node shares: a bucket of this test's on the object store (moto's S3
+    server on loopback, tests/support/s3.py), FILE_STORAGE=s3 as production has it."""
+    name = S3Bucket(s3_server, f"budget-two-nodes-{uuid.uuid4().hex[:8]}")
+    create_bucket(s3_server, name.name)
+    return name
 
 
 @pytest.fixture
-def storage(tmp_path):
-    """The files every node shares: the object store (moto's S3 server, a bucket of this test's)
-    where the application reads FILE_STORAGE; else one folder mounted as each node's media (the
-    filesystem storage of docs/deploy.md). TWO_NODES_STORAGE=filesystem asks for the folder."""
-    s3 = _s3_support()
-    kind = os.environ.get("TWO_NODES_STORAGE") or ("s3" if s3 else "filesystem")
-    if kind == "filesystem":
-        shared = tmp_path / "shared-media"
-        shared.mkdir()
-        yield Storage(kind, {"FILE_STORAGE": "filesystem"}, shared_media=shared)
-        return
-    assert kind == "s3" and s3 is not None, f"TWO_NODES_STORAGE={kind!r}: no S3 support here"
-    with s3.moto_s3_server() as endpoint_url:
-        bucket = s3.S3Bucket(endpoint_url, "budget-two-nodes")
-        s3.create_bucket(endpoint_url, bucket.name)
-        yield Storage(kind, bucket.environ, bucket=bucket)
-
-
-@pytest.fixture
-def cluster(tmp_path, smtp, redis_db, storage):
+def cluster(tmp_path, smtp, redis_db, bucket):
     database = Database(URL)
-    nodes = Cluster(
-        tmp_path, database, redis_db, smtp[0], storage_env=storage.env, shared_media=storage.shared_media
-    )
+    nodes = Cluster(tmp_path, database, redis_db, smtp[0], storage_env=bucket.environ)
     try:
         nodes.up()
         yield nodes
@@ -233,7 +208,7 @@ def _reference_workbook(cluster: Cluster, out: Path):
 
 
 def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(
-    cluster, smtp, storage, tmp_path
+    cluster, smtp, bucket, tmp_path
 ):
     _, inbox = smtp
     timings = dict(cluster.timings)
@@ -310,17 +285,13 @@ def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(
     assert download.response.headers["Content-Type"] == XLSX
     assert f"disclosure-{YEAR}-bureau.xlsx" in download.response.headers["Content-Disposition"]
     cells = _cells(download.response.content)
-    # Where the file is: in the bucket (the object store), on no node's disk; or in the folder
-    # every node mounts.
-    if storage.bucket is not None:
-        stored = storage.bucket.keys()  # the bucket's object keys
-        keys = [k for k in stored if k.startswith("disclosure/exports/")]
-        assert len(keys) == 2, keys
-        assert download.response.content in [storage.bucket.read(k) for k in keys]
-        for node in ("web_a", "web_b", "w1", "w2"):
-            assert not list((tmp_path / f"var-{node}").rglob("*.xlsx")), node
-    else:
-        assert len(list(storage.shared_media.rglob("disclosure-*.xlsx"))) == 2
+    # The file is in the bucket (the object store), on no node's disk.
+    stored = bucket.keys()
+    keys = [k for k in stored if k.startswith("disclosure/exports/")]
+    assert len(keys) == 2, keys
+    assert download.response.content in [bucket.read(k) for k in keys]
+    for node in ("web_a", "web_b", "w1", "w2"):
+        assert not [p for p in (tmp_path / f"var-{node}").rglob("*") if p.is_file()], node
     # The branch preparer may not download the bureau's workbook, from either node.
     for node in ("web_a", "web_b"):
         preparer.get(node, done[YEAR]["download"], expect=404)
@@ -382,6 +353,6 @@ def test_the_approval_path_and_an_export_across_two_web_nodes_and_two_workers(
         + f"; {YEAR} bureau workbook built by {built_by[YEAR]}, 2020's by {built_by[2020]}, "
         f"{YEAR}'s downloaded from web_b ({len(download.response.content)} bytes, {len(cells)} sheets, "
         f"cells equal to a separate build); {len(inbox.messages)} emails; "
-        f"files on {'the object store (moto S3)' if storage.bucket else 'one shared folder'}; "
+        f"{len(stored)} objects in the bucket, no file on a node's disk; "
         f"total {time.monotonic() - timings['t0']:.1f} s"
     )
