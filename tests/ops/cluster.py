@@ -284,8 +284,9 @@ class Cluster:
     def stop(self, timeout: float = 20) -> None:
         """SIGTERM to every process group at once (gunicorn's graceful stop, a worker's warm
         shutdown), SIGKILL to whatever is left after ``timeout``, and to every group in the end
-        (a child that outlived its parent)."""
-        processes = list(self.processes.values())
+        (a child that outlived its parent). A process that had ended before (a setup command) is
+        left alone: its id may be another's by now."""
+        processes = [process for process in self.processes.values() if process.alive()]
         for process in processes:
             process.signal(signal.SIGTERM)
         until = time.monotonic() + timeout
