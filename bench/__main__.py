@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--import-sizes", type=_ints, default=[1000, 3000, 10000])
     parser.add_argument("--reminder-sizes", type=_ints, default=[500, 1500, 5000])
     parser.add_argument("--reminder-rounds", type=int, default=2)
+    parser.add_argument("--kill-rounds", type=int, default=1, help="times the worker is killed mid-batch")
     args = parser.parse_args()
     only = set(args.only.split(","))
 
@@ -115,7 +116,11 @@ def main() -> None:
         from bench import reminders
 
         results["reminders"] = reminders.run(
-            report, sizes=args.reminder_sizes, rounds=args.reminder_rounds, sink_port=sink_port
+            report,
+            sizes=args.reminder_sizes,
+            rounds=args.reminder_rounds,
+            sink_port=sink_port,
+            kill_rounds=args.kill_rounds,
         )
         report()
     if "import" in only:

@@ -144,7 +144,7 @@ def flush_broker() -> None:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
-def run(report, *, sizes, rounds, sink_port: int) -> dict:
+def run(report, *, sizes, rounds, sink_port: int, kill_rounds: int = 1) -> dict:
     log = Path(os.environ["BUDGET_VAR_DIR"]) / "worker.log"
     flush_broker()
     sink = Sink(sink_port)
@@ -184,7 +184,16 @@ def run(report, *, sizes, rounds, sink_port: int) -> dict:
                 )
             )
             report(row("    spread (min-max msg/s)", a.spread, b.spread, "", ""))
-        worker = kill_mid_batch(report, sink, worker, log, results)
+        kills = []
+        for _ in range(kill_rounds):
+            worker = kill_mid_batch(report, sink, worker, log, results)
+            kills.append(results.pop("kill"))
+        results["kills"] = kills
+        lost = sum(k["messages"] - k["received"] for k in kills)
+        report(
+            f"  {len(kills)} kills: {lost} of {sum(k['messages'] for k in kills):,} never arrived, "
+            f"{sum(k['duplicates'] for k in kills)} duplicates"
+        )
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)
@@ -216,6 +225,7 @@ def kill_mid_batch(report, sink: Sink, worker, log: Path, results: dict, n: int 
     got, duplicates = sink.received(tag)
     statuses = Counter(OutboxMessage.objects.filter(pk__in=ids).values_list("status", flat=True))
     results["kill"] = {
+        "messages": n,
         "at_kill": at_kill,
         "received": got,
         "duplicates": duplicates,
