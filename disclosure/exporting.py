@@ -3,11 +3,8 @@ table of the cycle's format, one sheet each, named by its number."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from openpyxl import Workbook
 
 from budgets.consistency import Finding
 from budgets.models import BudgetCycle
@@ -17,21 +14,21 @@ from .checks import workbook_findings
 from .workbook.data import CycleData, cycle_data
 from .workbook.registry import tables_for
 from .workbook.table import Table
-from .workbook.writer import new_workbook, text_cells_only, write_check_sheet, write_table
+from .workbook.writer import write_workbook
 
 Progress = Callable[[int, str], None]
 
 
 @dataclass
 class BuiltWorkbook:
-    workbook: Workbook
+    """The checks' findings and the tables, read and built; ``to_bytes`` writes the xlsx."""
+
+    title: str
     tables: list[Table]
     findings: list[Finding]
 
     def to_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        text_cells_only(self.workbook).save(buffer)
-        return buffer.getvalue()
+        return write_workbook(self.tables, self.findings, title=self.title)
 
 
 def build_tables(data: CycleData, progress: Progress | None = None) -> list[Table]:
@@ -58,8 +55,4 @@ def build_workbook(
     tables = build_tables(data, progress)
     if progress:
         progress(92, "写入工作簿")
-    workbook = new_workbook()
-    write_check_sheet(workbook, findings, title=f"{cycle.year}年预算公开表 跨表检查（{data.name}）")
-    for table in tables:
-        write_table(workbook, table)
-    return BuiltWorkbook(workbook, tables, findings)
+    return BuiltWorkbook(f"{cycle.year}年预算公开表 跨表检查（{data.name}）", tables, findings)
