@@ -11,7 +11,7 @@ revised and again when it is approved (spending may have grown in between).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from core.errors import BusinessRuleError
 
 from .checks import Problem
 from .models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project, UnitBudget
-from .selectors import budgets_with_totals
+from .selectors import TOTAL_FIELDS, budgets_with_totals
 
 _DELTA = (
     F("adjusted_fiscal_amount")
@@ -105,9 +105,12 @@ class BudgetAmounts:
         return (abs(self.delta) / self.adjusted) if self.adjusted else None
 
 
-def budget_amounts(budgets: QuerySet[UnitBudget]) -> list[BudgetAmounts]:
-    """Initial and adjusted totals of unit budgets, in two queries whatever their number."""
-    rows = list(budgets_with_totals(budgets))
+def budget_amounts(
+    budgets: QuerySet[UnitBudget], *, fields: Iterable[str] = TOTAL_FIELDS
+) -> list[BudgetAmounts]:
+    """Initial and adjusted totals of unit budgets, in three queries whatever their number; each
+    ``budget`` carries the totals ``fields`` (``budgets_with_totals``), ``total`` always."""
+    rows = list(budgets_with_totals(budgets, fields={"total", *fields}))
     deltas = budget_adjustment_deltas(b.pk for b in rows)
     counts = Counter(
         AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, budget__in=rows).values_list(
