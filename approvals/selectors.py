@@ -135,6 +135,11 @@ class UnitRow:
     requested: Decimal = ZERO
     approved: Decimal = ZERO
 
+    @property
+    def stage_cells(self) -> list:
+        """The row's count in each stage (``STAGES``), blank for none: the dashboard's cells."""
+        return [self.stage_counts.get(stage) or "" for stage in STAGES]
+
 
 @dataclass
 class Dashboard:
