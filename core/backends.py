@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
@@ -11,16 +10,6 @@ class RoleBackend(ModelBackend):
     The role is stored once, on the membership; the group only carries the role's permissions,
     so a user never has to be kept in step with a group by hand.
     """
-
-    def get_user(self, user_id):
-        """The signed-in user read with their membership and its unit: every page reads both
-        (the policy, the navigation bar), which cost two more queries on every request."""
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("membership__unit").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
 
     def _get_group_permissions(self, user_obj):
         membership = membership_of(user_obj)
