@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from budgets.adjustments import budget_amounts
@@ -133,6 +135,11 @@ class UnitRow:
     requested: Decimal = ZERO
     approved: Decimal = ZERO
 
+    @property
+    def stage_cells(self) -> list:
+        """The row's count in each stage (``STAGES``), blank for none: the dashboard's cells."""
+        return [self.stage_counts.get(stage) or "" for stage in STAGES]
+
 
 @dataclass
 class Dashboard:
@@ -148,45 +155,61 @@ class Dashboard:
 BRANCH_STATES = (State.DRAFT, State.RETURNED, State.WITH_BRANCH_HEAD)
 
 
-def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
-    budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
-    visible = Project.objects.restrict(user).filter(budget__cycle=cycle)
-    # Each project as a row: its unit's budget, state and amounts, and only the two amounts of
-    # its first sign-off's snapshot (what the unit first asked HQ for), not the events.
+# What HQ was first asked for: a project's amounts in the snapshot of its first sign-off (a
+# snapshot holds each amount as the text the database printed, "" for none), else its amount.
+_MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+def _snapshot_amount(name: str) -> Coalesce:
+    text = KT(f"data__snapshot__fields__{name}")
+    return Coalesce(Cast(NullIf(text, Value("")), _MONEY), Value(ZERO), output_field=_MONEY)
+
+
+def _first_asked() -> Subquery:
+    """The two amounts of the project's first sign-off snapshot, added (none: no sign-off, or a
+    snapshot without either amount)."""
     first_sign_off = Event.objects.filter(
         content_type=ContentType.objects.get_for_model(Project),
         object_id=OuterRef("pk"),
         type=EventType.SIGN_OFF,
     ).order_by("created_at", "id")
-    projects = (
-        visible.order_by()
-        .annotate(
-            first_fiscal=Subquery(
-                first_sign_off.values("data__snapshot__fields__fiscal_amount")[:1], output_field=JSONField()
-            ),
-            first_other=Subquery(
-                first_sign_off.values("data__snapshot__fields__other_amount")[:1], output_field=JSONField()
-            ),
+    asked = first_sign_off.annotate(
+        fiscal=KT("data__snapshot__fields__fiscal_amount"), other=KT("data__snapshot__fields__other_amount")
+    ).annotate(
+        asked=Case(
+            When(fiscal__isnull=True, other__isnull=True, then=Value(None)),
+            default=_snapshot_amount("fiscal_amount") + _snapshot_amount("other_amount"),
+            output_field=_MONEY,
         )
-        .values_list("budget_id", "state", "fiscal_amount", "other_amount", "first_fiscal", "first_other")
+    )
+    return Subquery(asked.values("asked")[:1], output_field=_MONEY)
+
+
+def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
+    budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
+    visible = Project.objects.restrict(user).filter(budget__cycle=cycle)
+    # The projects counted and summed in the database, by unit budget and state: a row per stage
+    # a unit has projects in, whatever their number (was a row per project).
+    amount = F("fiscal_amount") + F("other_amount")  # Project.amount
+    groups = (
+        visible.order_by()
+        .values("budget_id", "state")
+        .annotate(
+            n=Count("id"),
+            amount=Sum(amount, output_field=_MONEY),
+            asked=Sum(Coalesce(_first_asked(), amount, output_field=_MONEY), output_field=_MONEY),
+        )
+        .values_list("budget_id", "state", "n", "amount", "asked")
     )
     rows = {b.pk: UnitRow(b.unit, b, Counter()) for b in budgets}
-    requested = defaultdict(lambda: ZERO)
     states: Counter = Counter()
-    for budget_id, state, fiscal, other, first_fiscal, first_other in projects:
+    for budget_id, state, n, amount_sum, asked in groups:
         row = rows[budget_id]
-        row.stage_counts[state] += 1
-        states[state] += 1
-        amount = (fiscal or ZERO) + (other or ZERO)  # Project.amount
-        if (first_fiscal, first_other) != (None, None):
-            asked = Decimal(str(first_fiscal or 0)) + Decimal(str(first_other or 0))
-        else:
-            asked = amount
-        requested[budget_id] += asked
+        row.stage_counts[state] += n
+        states[state] += n
+        row.requested += asked
         if state in (State.APPROVED, State.PUBLISHED):
-            row.approved += amount
-    for budget_id, amount in requested.items():
-        rows[budget_id].requested = amount
+            row.approved += amount_sum
     states.update(b.state for b in budgets)
     waiting = Counter()
     for state, n in states.items():
@@ -212,7 +235,7 @@ def adjustment_rates(*, cycle: BudgetCycle, units) -> tuple[dict, Decimal | None
     """DOMAIN §8: abs(adjusted - initial) / adjusted, per unit and bureau-wide (``budget_amounts``)."""
     rates = {}
     total_adjusted = total_delta = ZERO
-    for amounts in budget_amounts(UnitBudget.objects.filter(cycle=cycle, unit__in=units)):
+    for amounts in budget_amounts(UnitBudget.objects.filter(cycle=cycle, unit__in=units), fields=("total",)):
         total_adjusted += amounts.adjusted
         total_delta += amounts.delta
         rates[amounts.budget.unit_id] = amounts.rate

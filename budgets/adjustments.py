@@ -10,19 +10,18 @@ revised and again when it is approved (spending may have grown in between).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.errors import BusinessRuleError
 
 from .checks import Problem
 from .models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project, UnitBudget
-from .selectors import budgets_with_totals
+from .selectors import TOTAL_FIELDS, budgets_with_totals
 
 _DELTA = (
     F("adjusted_fiscal_amount")
@@ -58,24 +57,23 @@ def check_adjustment(item: Project | BasicExpenditureLine, adjusted: Decimal) ->
         raise BusinessRuleError(problems[0].code, problems[0].message)
 
 
-def _approved_deltas(key: str, **filters) -> dict[int, Decimal]:
-    rows = (
+def _approved(key: str, **filters) -> QuerySet:
+    """The approved adjustments by ``key``, each group's ``delta`` summed."""
+    return (
         AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, **filters)
         .values(key)
         .annotate(delta=Sum(_DELTA))
         .order_by()
     )
-    return {row[key]: row["delta"] or ZERO for row in rows}
+
+
+def _approved_deltas(key: str, **filters) -> dict[int, Decimal]:
+    return {row[key]: row["delta"] or ZERO for row in _approved(key, **filters)}
 
 
 def project_adjustment_deltas(project_ids) -> dict[int, Decimal]:
     """By project id: the sum of its approved adjustments' deltas (absent: never adjusted)."""
     return _approved_deltas("project", project__in=list(project_ids))
-
-
-def budget_adjustment_deltas(budget_ids) -> dict[int, Decimal]:
-    """By unit budget id: the sum of the deltas of every approved adjustment of its items."""
-    return _approved_deltas("budget", budget__in=list(budget_ids))
 
 
 def initial_amount(item: Project | BasicExpenditureLine) -> Decimal:
@@ -105,16 +103,21 @@ class BudgetAmounts:
         return (abs(self.delta) / self.adjusted) if self.adjusted else None
 
 
-def budget_amounts(budgets: QuerySet[UnitBudget]) -> list[BudgetAmounts]:
-    """Initial and adjusted totals of unit budgets, in two queries whatever their number."""
-    rows = list(budgets_with_totals(budgets))
-    deltas = budget_adjustment_deltas(b.pk for b in rows)
-    counts = Counter(
-        AdjustmentRequest.objects.filter(state=AdjustmentState.APPROVED, budget__in=rows).values_list(
-            "budget_id", flat=True
-        )
-    )
-    return [BudgetAmounts(b, b.total - deltas.get(b.pk, ZERO), b.total, counts.get(b.pk, 0)) for b in rows]
+def budget_amounts(
+    budgets: QuerySet[UnitBudget], *, fields: Iterable[str] = TOTAL_FIELDS
+) -> list[BudgetAmounts]:
+    """Initial and adjusted totals of unit budgets, in two queries whatever their number; each
+    ``budget`` carries the totals ``fields`` (``budgets_with_totals``), ``total`` always."""
+    rows = list(budgets_with_totals(budgets, fields={"total", *fields}))
+    approved = {
+        row["budget"]: (row["delta"] or ZERO, row["n"])
+        for row in _approved("budget", budget__in=[b.pk for b in rows]).annotate(n=Count("id"))
+    }
+    amounts = []
+    for budget in rows:
+        delta, count = approved.get(budget.pk, (ZERO, 0))
+        amounts.append(BudgetAmounts(budget, budget.total - delta, budget.total, count))
+    return amounts
 
 
 def with_initial_amounts(projects: QuerySet[Project]) -> QuerySet[Project]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -54,21 +55,48 @@ def _line_sum(model, expression, **filters) -> Coalesce:
     return Coalesce(Subquery(subquery, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
 
 
-def budgets_with_totals(queryset: QuerySet[UnitBudget] | None = None) -> QuerySet[UnitBudget]:
+def budgets_with_totals(
+    queryset: QuerySet[UnitBudget] | None = None, *, fields: Iterable[str] = TOTAL_FIELDS
+) -> QuerySet[UnitBudget]:
+    """Unit budgets with their totals annotated; ``fields``, some of ``TOTAL_FIELDS``, annotates
+    only those (``total`` alone reads the basic lines and the projects only)."""
     qs = UnitBudget.objects.all() if queryset is None else queryset
-    return (
+    sums = {
+        "basic_total": lambda: _line_sum(BasicExpenditureLine, "amount"),
+        "project_total": lambda: _line_sum(Project, F("fiscal_amount") + F("other_amount")),
+        "procurement_total": lambda: _line_sum(ProcurementLine, "amount", carried_over=False),
+        "sme_total": lambda: _line_sum(ProcurementLine, "sme_amount", carried_over=False),
+        "small_micro_total": lambda: _line_sum(ProcurementLine, "small_micro_amount", carried_over=False),
+        "carried_over_total": lambda: _line_sum(ProcurementLine, "amount", carried_over=True),
+    }
+    wanted = set(fields)
+    parts = {"basic_total", "project_total"} - wanted if "total" in wanted else set()
+    qs = (
         qs.select_related("unit", "cycle")
-        .annotate(
-            basic_total=_line_sum(BasicExpenditureLine, "amount"),
-            project_total=_line_sum(Project, F("fiscal_amount") + F("other_amount")),
-            procurement_total=_line_sum(ProcurementLine, "amount", carried_over=False),
-            sme_total=_line_sum(ProcurementLine, "sme_amount", carried_over=False),
-            small_micro_total=_line_sum(ProcurementLine, "small_micro_amount", carried_over=False),
-            carried_over_total=_line_sum(ProcurementLine, "amount", carried_over=True),
-        )
-        .annotate(total=F("basic_total") + F("project_total"))
-        .order_by("unit__sort_order")
+        .alias(**{name: sums[name]() for name in parts})
+        .annotate(**{name: sum_() for name, sum_ in sums.items() if name in wanted})
     )
+    if "total" in wanted:
+        qs = qs.annotate(total=F("basic_total") + F("project_total"))
+    return qs.order_by("unit__sort_order")
+
+
+def budget_totals(budgets: QuerySet[UnitBudget]) -> dict[int, dict[str, Decimal]]:
+    """By budget id: its totals (``TOTAL_FIELDS``), as :func:`budgets_with_totals` computes them."""
+    rows = budgets_with_totals(budgets).values_list("pk", *TOTAL_FIELDS)
+    return {pk: dict(zip(TOTAL_FIELDS, values, strict=True)) for pk, *values in rows}
+
+
+def cycle_budgets(cycle: BudgetCycle, totals: dict[int, dict[str, Decimal]]) -> list[UnitBudget]:
+    """The cycle's unit budgets in the order of :func:`budgets_with_totals`, their units read
+    now, each with its ``totals`` (from :func:`budget_totals`) set as that function annotates them."""
+    budgets = list(
+        UnitBudget.objects.filter(cycle=cycle).select_related("unit", "cycle").order_by("unit__sort_order")
+    )
+    for budget in budgets:
+        for name, value in totals[budget.pk].items():
+            setattr(budget, name, value)
+    return budgets
 
 
 @dataclass

@@ -18,7 +18,7 @@ from core.policy import can_view_bureau, membership_of, visible_units
 from . import history as workflow
 from . import notes, services
 from .adjustments import initial_amount
-from .consistency import check_cycle
+from .consistency import cycle_figures
 from .deadlines import owed_deadline, unit_deadlines
 from .forms import (
     BasicLineFormSet,
@@ -30,7 +30,7 @@ from .forms import (
     sub_item_rows,
 )
 from .models import BudgetCycle, Project, StaffingFact, UnitBudget
-from .selectors import budgets_with_totals, bureau_totals, unit_budget_detail
+from .selectors import bureau_totals, cycle_budgets, unit_budget_detail
 from .services import PROJECT_FIELDS
 from .states import not_editable_message
 from .workflow import machine_of
@@ -62,7 +62,8 @@ def bureau_overview(request: HttpRequest, year: int) -> HttpResponse:
     if not can_view_bureau(request.user):
         raise PermissionDenied
     cycle = get_object_or_404(BudgetCycle, year=year)
-    budgets = list(budgets_with_totals(UnitBudget.objects.filter(cycle=cycle)))
+    figures = cycle_figures(cycle)
+    budgets = cycle_budgets(cycle, figures.totals)
     return render(
         request,
         "budgets/bureau.html",
@@ -70,7 +71,7 @@ def bureau_overview(request: HttpRequest, year: int) -> HttpResponse:
             "cycle": cycle,
             "budgets": budgets,
             "bureau": bureau_totals(budgets),
-            "findings": Paginator(check_cycle(cycle), FINDINGS_PAGE).get_page(request.GET.get("page")),
+            "findings": Paginator(figures.findings, FINDINGS_PAGE).get_page(request.GET.get("page")),
             "cycles": BudgetCycle.objects.all(),
         },
     )

@@ -7,13 +7,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets.consistency import _checks, check_cycle
-from budgets.models import PublishedFigure
+from budgets.models import BasicExpenditureLine, PublishedFigure, UnitBudget
+from budgets.selectors import budgets_with_totals
 from config.settings.base import cache_settings
 from core.models import Unit
 
@@ -86,3 +87,29 @@ def test_with_redis_down_the_bureau_page_still_shows_its_findings(demo):
     assert response.status_code == 200
     assert len(_checks(demo)) > 0
     assert _checks(demo)[0].item in response.content.decode()
+
+
+def test_the_bureau_overview_shows_a_changed_line_at_once(demo):
+    """The unit totals are kept beside the findings: a change is seen on the next view, whether
+    saved (the generation) or written in place without a signal, as another process may (the
+    stamp), and the figures shown are those computed afresh."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="hq_reviewer"))
+    url = reverse("budgets:bureau", args=[demo.year])
+
+    def shown() -> dict:
+        response = client.get(url)
+        assert response.status_code == 200
+        return {b.unit.code: (b.basic_total, b.total) for b in response.context["budgets"]}
+
+    before = shown()
+    assert count_queries(lambda: shown()) < count_queries(lambda: _checks(demo))  # kept
+    line = BasicExpenditureLine.objects.filter(budget__cycle=demo, budget__unit__code="baoan").first()
+    line.amount += 10000
+    line.save()
+    assert shown()["baoan"] == (before["baoan"][0] + 10000, before["baoan"][1] + 10000)
+    BasicExpenditureLine.objects.filter(pk=line.pk).update(amount=F("amount") + 20000)
+    after = shown()
+    assert after["baoan"] == (before["baoan"][0] + 30000, before["baoan"][1] + 30000)
+    fresh = budgets_with_totals(UnitBudget.objects.filter(cycle=demo))
+    assert after == {b.unit.code: (b.basic_total, b.total) for b in fresh}
