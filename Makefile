@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The links in the emails point at where `make run` listens (production sets SITE_URL itself).
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 # Debian packages the project needs on a bare machine: Chromium and a CJK font for the browser
 # journeys (and their screenshots), gettext for compiling translations.
 APT_PACKAGES := chromium fonts-wqy-zenhei gettext
