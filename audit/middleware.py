@@ -18,15 +18,26 @@ from .models import AuditEntry, AuditKind
 
 
 class PermissionDeniedAuditMiddleware:
-    """Every 403 answer (pages, admin, API) is a permission denial in the audit log."""
+    """Every 403 answer (pages, admin, API) is a permission denial in the audit log; so is a 404
+    to a signed-in user at an address that exists (a view answered it, so not a mistyped URL):
+    another unit's object answers 404 so as not to disclose it, and from outside that cannot be
+    told from an object that is not there, so both are logged, as "not found or not visible"."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        user = getattr(request, "user", None)
         if response.status_code == 403:
-            append(AuditKind.PERMISSION_DENIED, request=request, user=getattr(request, "user", None))
+            append(AuditKind.PERMISSION_DENIED, request=request, user=user)
+        elif (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is not None
+            and user is not None
+            and user.is_authenticated
+        ):
+            append(AuditKind.NOT_FOUND, request=request, user=user)
         return response
 
 

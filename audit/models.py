@@ -1,5 +1,6 @@
 """The security audit log (等保 2.0 安全审计): logins, logouts, failed logins, lockouts,
-permission denials and password changes, append-only and chained by SHA-256 (audit/chain.py)."""
+permission denials (403s, and 404s of a page or API address that exists: another unit's object
+answers 404 so as not to disclose it) and password changes, append-only and chained by SHA-256 (audit/chain.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ class AuditKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOCKOUT = "lockout", _("Account locked out")
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
+    NOT_FOUND = "not_found", _("Object not found or not visible")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PURGE = "purge", _("Old entries purged")
     OTP_FAILED = "otp_failed", _("Wrong second-factor code")

@@ -148,3 +148,26 @@ def test_the_purge_keeps_180_days_whatever_it_is_asked(db):
     assert left[-1].detail["older_than_days"] == 180
     assert verify()[1] == []  # the chain still verifies from its new first entry
     assert purge() == 0
+
+
+def test_another_units_object_answers_404_and_is_logged_as_not_found_or_not_visible(client, demo):
+    from budgets.models import Project
+
+    futian = Project.objects.filter(budget__unit__code="futian", budget__cycle__year=2020).first()
+    client.force_login(get_user_model().objects.get(username="baoan_preparer"))
+    url = f"/budgets/2020/baoan/projects/{futian.pk}/"
+    assert client.get(url).status_code == 404  # its existence is not disclosed
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert (entry.kind, entry.username, entry.path) == (AuditKind.NOT_FOUND, "baoan_preparer", url)
+    assert entry.get_kind_display() == "对象不存在或无权查看"
+
+
+def test_a_mistyped_address_or_an_anonymous_404_is_not_logged(client, demo):
+    client.force_login(get_user_model().objects.get(username="baoan_preparer"))
+    before = AuditEntry.objects.count()
+    assert client.get("/no-such-page/").status_code == 404
+    client.logout()
+    after_logout = AuditEntry.objects.count()  # the logout itself is an entry
+    assert after_logout == before + 1
+    client.get("/budgets/2020/baoan/projects/999999/")  # anonymous: sent to the login page
+    assert AuditEntry.objects.count() == after_logout
