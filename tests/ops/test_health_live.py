@@ -6,7 +6,9 @@ it forwards: for the node and the worker the service is gone; starting it again 
 brings it back. The real PostgreSQL and Redis keep running (other work shares them).
 
 All up: ``/health/`` 200, every check ok. Then the database, Redis, the object store, and the
-worker (SIGTERM, then started again), one at a time: ``/health/`` 503 within a few seconds with
+worker (SIGTERM, then started again), one at a time, stopped (the proxy's port refuses); then
+each hung (the proxy accepts a connection and never answers; the worker frozen by SIGSTOP, then
+SIGCONT): ``/health/`` 503 within a few seconds with
 that check an error and the others ok (the worker's ping also fails while Redis is down: its
 ping travels through Redis), ``/health/live/`` still 200; then, the service back, ``/health/``
 200 again within a bound (the reused database connection is checked before reuse:
@@ -174,14 +176,19 @@ class Node:
             self.proxies[service].start()
 
     def stop(self) -> None:
-        for process in (self.web, self.worker):
-            if process.alive():
-                process.signal(signal.SIGCONT)
-                process.signal(signal.SIGTERM)
-        for process in (self.web, self.worker):
+        """SIGTERM to each process group still running, SIGKILL to what is left after 15 s and
+        in the end to each of those groups (a pool's child that outlived its parent); a process
+        that had already ended is left alone (its id may be another's by now)."""
+        running = [process for process in (self.web, self.worker) if process.alive()]
+        for process in running:
+            process.signal(signal.SIGCONT)  # a worker left frozen (SIGSTOP) would ignore SIGTERM
+            process.signal(signal.SIGTERM)
+        for process in running:
             if not process.wait(time.monotonic() + 15):
                 process.signal(signal.SIGKILL)
                 process.wait(time.monotonic() + 10)
+        for process in running:
+            process.signal(signal.SIGKILL)
         for proxy in self.proxies.values():
             proxy.stop()
 
