@@ -6,6 +6,7 @@ answers). Each answers ok, error (with the kind of error only: nothing secret) o
 import time
 import uuid
 
+from botocore.config import Config
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,14 +36,37 @@ def check_redis() -> dict:
     return {}
 
 
+# Seconds the storage probe waits to connect to the object store and for each answer, one
+# attempt: the files' own timeouts (config/storage.py: 60 s a read, 3 attempts) would hold
+# /health/ for minutes on a store that accepts connections and never answers.
+STORAGE_PROBE_TIMEOUT = 2
+
+
+def probe_storage():
+    """default_storage as it is configured, but on the object store with the probe's timeouts."""
+    from storages.backends.s3 import S3Storage
+
+    if not isinstance(default_storage, S3Storage):
+        return default_storage
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    quick = Config(
+        connect_timeout=STORAGE_PROBE_TIMEOUT,
+        read_timeout=STORAGE_PROBE_TIMEOUT,
+        retries={"max_attempts": 1, "mode": "standard"},
+    )
+    config = options["client_config"].merge(quick) if options.get("client_config") else quick
+    return S3Storage(**{**options, "client_config": config})
+
+
 def check_storage() -> dict:
-    name = default_storage.save(f"health/probe-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    storage = probe_storage()
+    name = storage.save(f"health/probe-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
-        with default_storage.open(name, "rb") as probe:
+        with storage.open(name, "rb") as probe:
             if probe.read() != b"ok":
                 raise OSError("the probe read back differs")
     finally:
-        default_storage.delete(name)
+        storage.delete(name)
     return {}
 
 

@@ -16,8 +16,20 @@ _database_url = env_str("DATABASE_URL")  # required: no SQLite fallback in produ
 # reuse: a database restarted in between costs one reconnect, not a failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A server that accepts the connection and never answers (stuck, overloaded, a half-dead host)
+# fails the connect within this many seconds (libpq's connect_timeout; none would wait for ever,
+# holding the web process, and /health/ with it: tests/ops/test_health_live.py).
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")  # e.g. redis://127.0.0.1:6379/0
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A Redis that accepts connections and never answers (stuck, a half-dead host) fails a publish
+# (a request that queues a task, the health ping) within seconds, not never: kombu waits for
+# ever without a socket timeout. Above the worker's 1 s BRPOP, which it must not interrupt.
+_broker_socket_timeout = env_int("CELERY_BROKER_SOCKET_TIMEOUT", 3)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_timeout": _broker_socket_timeout,
+    "socket_connect_timeout": _broker_socket_timeout,
+}
 # The findings cache on Redis: CACHE_URL, else the broker's Redis server when the broker is one.
 CACHE_URL = env_str("CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 CACHES = {"default": cache_settings(CACHE_URL)}  # noqa: F405

@@ -51,11 +51,12 @@ def _base_env() -> dict[str, str]:
 class Database:
     """A PostgreSQL database of the test's own on DATABASE_URL's server: created empty, dropped
     (with any connection left to it) at the end. Named after DATABASE_URL's database, with a
-    random suffix, so that runs in parallel (xdist, two checkouts) never meet."""
+    random suffix (after ``tag``, the test's), so that runs in parallel (xdist, two checkouts)
+    never meet."""
 
-    def __init__(self, server_url: str) -> None:
+    def __init__(self, server_url: str, tag: str = "2n") -> None:
         parts = dj_database_url.parse(server_url)
-        self.name = f"{parts['NAME']}_2n_{uuid.uuid4().hex[:8]}"
+        self.name = f"{parts['NAME']}_{tag}_{uuid.uuid4().hex[:8]}"
         self.url = server_url.rsplit("/", 1)[0] + "/" + self.name
         self._admin = {
             "host": parts["HOST"] or "127.0.0.1",
@@ -66,6 +67,17 @@ class Database:
             "connect_timeout": 10,
             "autocommit": True,
         }
+
+    @property
+    def server(self) -> tuple[str, int]:
+        """The PostgreSQL server's address (a proxy in front of it forwards there)."""
+        return self._admin["host"], int(self._admin["port"])
+
+    def url_via(self, port: int) -> str:
+        """This database's URL through a proxy on 127.0.0.1:``port``."""
+        parts = urlsplit(self.url)
+        user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+        return f"{parts.scheme}://{user}127.0.0.1:{port}{parts.path}"
 
     def create(self) -> None:
         with psycopg.connect(**self._admin) as connection:

@@ -28,6 +28,8 @@ from django.conf import settings
 db = settings.DATABASES["default"]
 print(json.dumps({
   "conn_max_age": db["CONN_MAX_AGE"], "health": db["CONN_HEALTH_CHECKS"],
+  "connect_timeout": db["OPTIONS"].get("connect_timeout"),
+  "broker": settings.CELERY_BROKER_TRANSPORT_OPTIONS,
   "formatter": settings.LOGGING["formatters"]["default"]["()"],
   "results": settings.CELERY_RESULT_BACKEND,
   "store_errors": settings.CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED,
@@ -54,6 +56,18 @@ def test_production_reuses_connections_with_health_checks():
     assert values["conn_max_age"] == 60
     assert values["health"] is True
     assert production_settings(DATABASE_CONN_MAX_AGE="300")["conn_max_age"] == 300
+
+
+def test_production_never_waits_for_ever_on_a_service_that_does_not_answer():
+    """A database or Redis that accepts connections and never answers fails within seconds
+    (tests/ops/test_health_live.py shows it on /health/)."""
+    values = production_settings()
+    assert values["connect_timeout"] == 5
+    assert values["broker"]["socket_timeout"] == values["broker"]["socket_connect_timeout"] == 3
+    assert values["broker"]["visibility_timeout"] == 3600
+    tuned = production_settings(DATABASE_CONNECT_TIMEOUT="10", CELERY_BROKER_SOCKET_TIMEOUT="7")
+    assert tuned["connect_timeout"] == 10
+    assert tuned["broker"]["socket_timeout"] == 7
 
 
 def test_production_logs_json_and_keeps_failed_tasks():
