@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from budgets.adjustments import budget_amounts
+from budgets.consistency import kept
 from budgets.models import (
     ZERO,
     AdjustmentRequest,
@@ -23,7 +24,7 @@ from budgets.models import (
 )
 from budgets.states import NEXT_ACTORS, STAGES, State
 from core import policy
-from core.models import Event, EventType
+from core.models import Event, EventType, Unit
 from core.roles import Role
 
 from .workflow import ADJUSTMENT_NEXT_ACTORS
@@ -149,10 +150,13 @@ class Dashboard:
     waiting: list[tuple[str, int]]
     oldest: Project | UnitBudget | None
     now: datetime
+    rates: dict  # by unit id: its adjustment rate (``adjustment_rates``)
+    bureau_rate: Decimal | None
 
 
 # Items still with their unit: not waiting at HQ.
 BRANCH_STATES = (State.DRAFT, State.RETURNED, State.WITH_BRANCH_HEAD)
+AT_HQ = [state for state, roles in NEXT_ACTORS.items() if roles and state not in BRANCH_STATES]
 
 
 # What HQ was first asked for: a project's amounts in the snapshot of its first sign-off (a
@@ -185,14 +189,13 @@ def _first_asked() -> Subquery:
     return Subquery(asked.values("asked")[:1], output_field=_MONEY)
 
 
-def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
-    budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
-    visible = Project.objects.restrict(user).filter(budget__cycle=cycle)
-    # The projects counted and summed in the database, by unit budget and state: a row per stage
-    # a unit has projects in, whatever their number (was a row per project).
+def _project_figures(cycle: BudgetCycle, projects: QuerySet[Project]) -> tuple[list[tuple], Project | None]:
+    """The projects counted and summed in the database, by unit budget and state (a row per stage
+    a unit has projects in, whatever their number), and the oldest of them waiting at HQ."""
+    projects = projects.filter(budget__cycle=cycle)
     amount = F("fiscal_amount") + F("other_amount")  # Project.amount
     groups = (
-        visible.order_by()
+        projects.order_by()
         .values("budget_id", "state")
         .annotate(
             n=Count("id"),
@@ -201,6 +204,28 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
         )
         .values_list("budget_id", "state", "n", "amount", "asked")
     )
+    oldest = projects.filter(state__in=AT_HQ).order_by("state_changed_at", "id").first()
+    return list(groups), oldest
+
+
+def _bureau_figures(cycle: BudgetCycle) -> tuple:
+    """What the dashboard shows of every unit's projects and adjustments: kept under the cycle's
+    stamp (``budgets.consistency.kept``: every save of a project, a line or a unit budget, from
+    any process, changes it; a sign-off or an approval is one)."""
+    return _project_figures(cycle, Project.objects.all()), adjustment_rates(
+        cycle=cycle, units=Unit.objects.all()
+    )
+
+
+def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
+    budgets = list(UnitBudget.objects.restrict(user).filter(cycle=cycle).select_related("unit"))
+    if policy.is_bureau_wide(user):  # sees every unit: the figures every HQ user sees, kept
+        (groups, oldest_project), (rates, bureau_rate) = kept(
+            cycle, "dashboard", lambda: _bureau_figures(cycle)
+        )
+    else:
+        groups, oldest_project = _project_figures(cycle, Project.objects.restrict(user))
+        rates, bureau_rate = adjustment_rates(cycle=cycle, units=policy.visible_units(user))
     rows = {b.pk: UnitRow(b.unit, b, Counter()) for b in budgets}
     states: Counter = Counter()
     for budget_id, state, n, amount_sum, asked in groups:
@@ -215,13 +240,13 @@ def dashboard(*, cycle: BudgetCycle, user) -> Dashboard:
     for state, n in states.items():
         for role in NEXT_ACTORS[State(state)]:
             waiting[role] += n
-    at_hq = [state for state, roles in NEXT_ACTORS.items() if roles and state not in BRANCH_STATES]
-    oldest_project = visible.filter(state__in=at_hq).order_by("state_changed_at", "id").first()
     candidates: list = [oldest_project] if oldest_project else []
-    candidates += [b for b in budgets if b.state in at_hq]
+    candidates += [b for b in budgets if b.state in AT_HQ]
     oldest = min(candidates, key=lambda i: i.state_changed_at, default=None)
     ordered = sorted(rows.values(), key=lambda r: r.unit.sort_order)
-    return Dashboard(cycle, STAGES, ordered, sorted(waiting.items()), oldest, timezone.now())
+    return Dashboard(
+        cycle, STAGES, ordered, sorted(waiting.items()), oldest, timezone.now(), rates, bureau_rate
+    )
 
 
 # --- Initial (年初预算) and adjusted (调整后预算) amounts ------------------------------------------

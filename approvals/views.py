@@ -256,15 +256,14 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied
     cycle = get_object_or_404(BudgetCycle, year=year)
     data = selectors.dashboard(cycle=cycle, user=request.user)
-    rates, bureau_rate = selectors.adjustment_rates(cycle=cycle, units=policy.visible_units(request.user))
     return render(
         request,
         "approvals/dashboard.html",
         {
             "d": data,
             "cycle": cycle,
-            "rates": rates,
-            "bureau_rate": bureau_rate,
+            "rates": data.rates,
+            "bureau_rate": data.bureau_rate,
             "cycles": BudgetCycle.objects.all(),
             "can_start_cycle": policy.can_start_cycle(request.user),
             "chart": {

@@ -599,6 +599,11 @@ def _checks(cycle: BudgetCycle) -> list[Finding]:
 #
 # The cache is an optimisation only: when its backend is unreachable the findings are computed
 # (a warning is logged) and a save never fails for it.
+#
+# The same rule keeps other figures of a cycle read from the same tables (``kept``): the HQ
+# dashboard's counts and sums (approvals/selectors.py), in every state of the cycle: a step
+# of the workflow saves its item (a new version, a history entry, the generation bumped), so
+# the next view computes them again.
 
 logger = logging.getLogger(__name__)
 
@@ -724,28 +729,37 @@ def _figures(cycle: BudgetCycle) -> CycleFigures:
     return CycleFigures(_checks(cycle), budget_totals(UnitBudget.objects.filter(cycle=cycle)))
 
 
+def kept(cycle: BudgetCycle, name: str, compute):
+    """``compute()``, kept in the cache while the cycle's data stays the same: the stamp and the
+    generation above, the one rule of what the kept figures of a cycle depend on (the bureau
+    overview's findings and totals, the dashboard's counts and sums). Whatever the cycle's state;
+    computed afresh, never an error, when the cache is unreachable."""
+    key = f"budgets.consistency:{name}:{cycle.pk}:{get_language()}"
+    try:
+        generation = _generation()
+        value = cache.get(key)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, %s computed afresh: %s", name, exc)
+        return compute()
+    stamp = (generation, data_stamp(cycle))
+    if value is not None and value[0] == stamp:
+        return value[1]
+    result = compute()
+    try:
+        cache.set(key, (stamp, result), CACHE_SECONDS)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, %s not kept: %s", name, exc)
+    return result
+
+
 def cycle_figures(cycle: BudgetCycle) -> CycleFigures:
     """The findings and the unit totals of the cycle; a settled cycle's are kept while its data
     stays the same (the totals are sums of the lines the checks read: the same stamp and the same
     generation see every change of them)."""
     if cycle.state not in SETTLED_STATES:
         return _figures(cycle)
-    key = f"budgets.consistency:figures:{cycle.pk}:{get_language()}"
-    try:
-        generation = _generation()
-        kept = cache.get(key)
-    except CACHE_ERRORS as exc:
-        logger.warning("cache unavailable, consistency findings computed afresh: %s", exc)
-        return _figures(cycle)
-    stamp = (generation, data_stamp(cycle))
-    if kept is not None and kept[0] == stamp:
-        return CycleFigures(list(kept[1].findings), kept[1].totals)
-    figures = _figures(cycle)
-    try:
-        cache.set(key, (stamp, figures), CACHE_SECONDS)
-    except CACHE_ERRORS as exc:
-        logger.warning("cache unavailable, consistency findings not kept: %s", exc)
-    return figures
+    figures = kept(cycle, "figures", lambda: _figures(cycle))
+    return CycleFigures(list(figures.findings), figures.totals)
 
 
 def check_cycle(cycle: BudgetCycle) -> list[Finding]:
