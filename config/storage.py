@@ -19,10 +19,20 @@ import os
 from collections.abc import Mapping
 
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from config.env import ImproperlyConfiguredEnv, env_str
 
 FILE_STORAGES = ("s3", "filesystem")
+# What a storage call raises when the store does not answer or refuses (the disk's OSError, the
+# object store's connection and protocol errors): the one list every caller catches.
+STORE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+class FileStoreUnavailable(Exception):
+    """A job could not reach its file; the job has been put back and says so."""
+
+
 S3_REQUIRED = (
     "STORAGE_S3_ENDPOINT_URL",
     "STORAGE_S3_BUCKET",

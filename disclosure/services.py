@@ -7,6 +7,7 @@ for HQ's deciders only.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCycle
+from config.storage import STORE_ERRORS, FileStoreUnavailable
 from core import jobs, mail
 from core.errors import BusinessRuleError
 from core.models import MessageKind, Unit
@@ -81,13 +83,13 @@ def export_job_run(*, job_id: int) -> ExportJob:
     # does not answer fails the job (to export again) rather than leaving it "running".
     try:
         job.file.save(job.filename, ContentFile(content), save=False)
-    except Exception:
+    except STORE_ERRORS as exc:
         logger.exception("export %s: the workbook could not be stored", job.pk)
         _export_failed(
             job.pk,
             gettext("The workbook was built, but the file store did not take it. Export it again later."),
         )
-        raise
+        raise FileStoreUnavailable(str(exc)) from exc
     stored_name = job.file.name
     with transaction.atomic():
         job = (
@@ -152,14 +154,29 @@ def import_job_create(*, user: AbstractBaseUser, cycle: BudgetCycle, unit: Unit 
             _("The file is %(size).1f MB; the limit is %(limit)d MB.")
             % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024},
         )
-    job = ImportJob.objects.create(
-        cycle=cycle, unit=unit, requested_by=user, file=upload, original_name=upload.name[:255]
-    )
+    try:
+        job = ImportJob.objects.create(
+            cycle=cycle, unit=unit, requested_by=user, file=upload, original_name=upload.name[:255]
+        )
+    except STORE_ERRORS as exc:
+        logger.exception("import upload: the file store did not take the file")
+        raise BusinessRuleError(
+            "file_store_unavailable",
+            _("The file store did not answer; the file was not uploaded. Try again in a few minutes."),
+        ) from exc
     if upload.size <= _inline_max_bytes():
-        transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=True))
+        transaction.on_commit(lambda: _import_inline(job.pk, dry_run=True))
     else:
         jobs.enqueue_on_commit(import_run, job.pk, True)
     return job
+
+
+def _import_inline(job_id: int, *, dry_run: bool) -> None:
+    """A small file's check or import, run in the request once it has committed. A store that
+    does not answer has already put the job back, saying so on its page: the request goes on to
+    that page rather than failing."""
+    with contextlib.suppress(FileStoreUnavailable):
+        import_job_run(job_id=job_id, dry_run=dry_run)
 
 
 def _import_progress(job_id: int, percent: int, step: str) -> None:
@@ -185,7 +202,7 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
     try:
         with job.file.open("rb") as stored:
             content = stored.read()
-    except Exception:
+    except STORE_ERRORS as exc:
         # The object store did not answer: the job goes back to where it was, to be checked
         # again by the sweep (a dry run) or confirmed again (the import); nothing was written.
         logger.exception("import %s: its file could not be read from the storage", job.pk)
@@ -195,7 +212,7 @@ def import_job_run(*, job_id: int, dry_run: bool) -> ImportJob:
             if dry_run
             else gettext("The file store did not answer; nothing was imported. Import it again later."),
         )
-        raise
+        raise FileStoreUnavailable(str(exc)) from exc
     report = import_workbook(
         file=io.BytesIO(content),
         cycle=job.cycle,
@@ -232,8 +249,12 @@ def import_job_confirm(*, user: AbstractBaseUser, job: ImportJob) -> ImportJob:
     job.status = ImportStatus.IMPORTING
     job.progress = 0
     job.save(update_fields=["status", "progress"])
-    if job.file.size <= _inline_max_bytes():
-        transaction.on_commit(lambda: import_job_run(job_id=job.pk, dry_run=False))
+    try:
+        inline = job.file.size <= _inline_max_bytes()
+    except STORE_ERRORS:
+        inline = True  # the store is not answering: the import says so at once, on the job's page
+    if inline:
+        transaction.on_commit(lambda: _import_inline(job.pk, dry_run=False))
     else:
         jobs.enqueue_on_commit(import_run, job.pk, False)
     return job

@@ -3,6 +3,8 @@ services) decides who may see or do what; another unit's job answers 404."""
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from budgets.models import BudgetCycle
+from config.storage import STORE_ERRORS
 from core.errors import BusinessRuleError
 from core.policy import can_edit_bureau_documents, can_view_bureau, membership_of, visible_units
 
@@ -21,6 +24,8 @@ from . import services
 from .models import ImportStatus
 from .selectors import disclosure_text, export_jobs_visible, import_jobs_visible
 from .template import template_bytes
+
+logger = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -124,11 +129,22 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(export_jobs_visible(request.user), pk=pk)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+    try:
+        stored = job.file.open("rb")
+    except STORE_ERRORS:
+        logger.exception("export %s: its file could not be read from the storage", job.pk)
+        messages.error(
+            request,
+            _(
+                "The file store did not answer; the workbook cannot be downloaded now. Try again in a few minutes."
+            ),
+        )
+        return redirect("disclosure:export", pk=job.pk)
+    return FileResponse(stored, as_attachment=True, filename=job.filename, content_type=XLSX)
 
 
 @login_required

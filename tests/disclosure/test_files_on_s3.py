@@ -7,14 +7,13 @@ import io
 from contextlib import contextmanager
 
 import pytest
-from botocore.exceptions import EndpointConnectionError
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from budgets.models import BudgetCycle, CycleState, Project, UnitBudget
-from config.storage import default_storage_settings
+from config.storage import FileStoreUnavailable, default_storage_settings
 from core.models import Unit
 from disclosure import services
 from disclosure.models import ExportJob, ImportJob, ImportStatus, JobStatus
@@ -217,7 +216,7 @@ def test_an_export_the_store_does_not_take_fails_instead_of_running_forever(demo
     luohu_head = User.objects.get(username="luohu_head")
     with stopped_store():
         job = services.export_job_create(user=luohu_head, cycle=demo, unit=Unit.objects.get(code="luohu"))
-    with pytest.raises(EndpointConnectionError):
+    with pytest.raises(FileStoreUnavailable):
         services.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.file
@@ -242,14 +241,14 @@ def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, 
     assert job.status == ImportStatus.UPLOADED  # its check runs once the request has committed
 
     # The check: back to "uploaded", for the sweep to queue again.
-    with pytest.raises(EndpointConnectionError):
+    with pytest.raises(FileStoreUnavailable):
         services.import_job_run(job_id=job.pk, dry_run=True)
     job.refresh_from_db()
     assert job.status == ImportStatus.UPLOADED
 
     # The import of a checked file: back to "ready", the preparer is told and may confirm again.
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.READY)
-    with pytest.raises(EndpointConnectionError):
+    with pytest.raises(FileStoreUnavailable):
         services.import_job_run(job_id=job.pk, dry_run=False)
     job.refresh_from_db()
     assert job.status == ImportStatus.READY
@@ -262,3 +261,75 @@ def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, 
     login(client, "baoan_preparer")
     page = client.get(reverse("disclosure:import", args=[job.pk])).content.decode()
     assert told in page and 'data-testid="confirm"' in page
+
+
+# --- the same, as the user meets it: a page that says so, never a 500 -------------------------
+
+
+def _told(msgid: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(msgid)
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_an_upload_the_store_does_not_take_is_refused_with_a_message_and_leaves_no_job(
+    demo, client, stopped_store
+):
+    baoan = _reopen(demo, "baoan")
+    content = _workbook_bytes(demo, baoan)
+    with stopped_store():
+        pass  # the store existed once, and now does not answer
+    login(client, "baoan_preparer")
+    upload = SimpleUploadedFile("宝安.xlsx", content)
+    response = client.post(
+        reverse("disclosure:import-create"), {"year": 2020, "unit": "baoan", "file": upload}, follow=True
+    )
+    assert response.status_code == 200
+    assert _told("The file store did not answer; the file was not uploaded. Try again in a few minutes.") in (
+        _messages(response)
+    )
+    assert not ImportJob.objects.exists()
+
+
+def test_a_confirmed_import_the_store_cannot_read_goes_back_and_says_so(
+    demo, client, stopped_store, django_capture_on_commit_callbacks
+):
+    baoan = _reopen(demo, "baoan")
+    preparer = User.objects.get(username="baoan_preparer")
+    content = _workbook_bytes(
+        demo,
+        baoan,
+        ["baoan", "云上新项目", "其他项目", "一般性项目支出", "业务类", None, None, 5000, 5000, 0],
+    )
+    with stopped_store():
+        job = services.import_job_create(
+            user=preparer, cycle=demo, unit=baoan, upload=SimpleUploadedFile("宝安.xlsx", content)
+        )
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.READY)  # checked while it was up
+    login(client, "baoan_preparer")
+    with django_capture_on_commit_callbacks(execute=True):  # the inline import, after the commit
+        response = client.post(reverse("disclosure:import-confirm", args=[job.pk]))
+    assert response.status_code == 302 and response.url == reverse("disclosure:import", args=[job.pk])
+    job.refresh_from_db()
+    told = _told("The file store did not answer; nothing was imported. Import it again later.")
+    assert job.status == ImportStatus.READY and job.step == told
+    assert told in client.get(response.url).content.decode()
+    assert not Project.objects.filter(name="云上新项目").exists()
+
+
+def test_a_download_the_store_cannot_serve_returns_to_the_job_with_a_message(demo, client, stopped_store):
+    luohu_head = User.objects.get(username="luohu_head")
+    with stopped_store():
+        job = services.export_job_create(user=luohu_head, cycle=demo, unit=Unit.objects.get(code="luohu"))
+        job = services.export_job_run(job_id=job.pk)
+        assert job.status == JobStatus.DONE and job.file
+    login(client, "luohu_head")
+    response = client.get(reverse("disclosure:export-download", args=[job.pk]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("disclosure:export", args=[job.pk])
+    assert _told(
+        "The file store did not answer; the workbook cannot be downloaded now. Try again in a few minutes."
+    ) in _messages(response)
