@@ -125,6 +125,9 @@ AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# No start-up banner on every manage.py command and worker start: lockouts and failed logins are
+# in our own audit log (audit/), which is what the administrators read.
+AXES_VERBOSE = False
 # axes.W006 asks for the address among the lockout parameters against attackers who rotate
 # user agents or cookies: neither unlocks a username here, and the address would lock out a
 # whole branch behind its one NAT address after five typos.
