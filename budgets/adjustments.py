@@ -23,6 +23,14 @@ from .checks import Problem
 from .models import ZERO, AdjustmentRequest, AdjustmentState, BasicExpenditureLine, Project, UnitBudget
 from .selectors import TOTAL_FIELDS, budgets_with_totals
 
+
+def is_adjustable(item) -> bool:
+    """Whether an approved item changes through an adjustment: a project or a basic line (an
+    adjustment's ``project`` or ``basic_line``). Anything else of an approved budget (staffing
+    facts, procurement, the 三公 figures, sub-items) no longer changes."""
+    return isinstance(item, Project | BasicExpenditureLine)
+
+
 _DELTA = (
     F("adjusted_fiscal_amount")
     + F("adjusted_other_amount")

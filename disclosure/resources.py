@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
+from budgets.adjustments import is_adjustable
 from budgets.catalogue import resolve_item
 from budgets.models import (
     ZERO,
@@ -624,7 +625,11 @@ class BudgetResource(resources.ModelResource):
     def _refusal(self, instance) -> str:
         for holder in (instance, getattr(instance, "project", None), getattr(instance, "budget", None)):
             if holder is not None and getattr(holder, "is_locked", False):
-                return _("“%(item)s” is approved: change it through a budget adjustment.") % {"item": holder}
+                if is_adjustable(instance):
+                    return _("“%(item)s” is approved: change it through a budget adjustment.") % {
+                        "item": holder
+                    }
+                return _("“%(item)s” is approved: this sheet's rows no longer change.") % {"item": holder}
         # A row without a state of its own (an indicator) follows its project's.
         subjects = [instance]
         if getattr(type(instance), "access_state_path", None) is None and getattr(instance, "project", None):

@@ -266,3 +266,26 @@ def test_the_floor_area_may_be_left_empty_but_not_be_anything_else(demo, baoan_f
     report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=False)
     assert report.ok, [p.line() for p in report.problems]
     assert StaffingFact.objects.get(cycle=demo, unit=baoan).floor_area is None
+
+
+def test_the_staffing_facts_of_an_approved_budget_are_refused_without_pointing_to_an_adjustment(
+    demo, baoan_file, baoan
+):
+    """An adjustment changes a project or a basic line (budgets.adjustments.is_adjustable), not
+    the staffing facts: their refusal says they no longer change."""
+    from django.utils import translation
+
+    from budgets.models import UnitBudget
+
+    workbook, path = baoan_file
+    staffing = workbook["人员编制"]
+    assert staffing["A2"].value == "baoan"
+    staffing["H2"] = 1900
+    workbook.save(path)
+    UnitBudget.objects.filter(cycle=demo, unit=baoan).update(state="approved")
+    with translation.override("zh-hans"):
+        report = import_workbook(path=path, cycle=demo, unit=baoan, dry_run=True)
+    staffing_refusals = [p.message for p in report.problems if p.sheet == "人员编制"]
+    project_refusals = [p.message for p in report.problems if p.sheet == "项目"]
+    assert staffing_refusals and all("不再修改" in m and "预算调整" not in m for m in staffing_refusals)
+    assert project_refusals and all("预算调整" in m for m in project_refusals)
