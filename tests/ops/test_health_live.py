@@ -42,7 +42,10 @@ URL = os.environ.get("DATABASE_URL", "")
 REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 13  # this test's alone: a worker of another test on the same database would answer its ping
 CHECKS = ("database", "redis", "storage", "worker")
-ANSWER_WITHIN = 8.0  # seconds: /health/ with a service down (DATABASE_CONNECT_TIMEOUT is 5)
+# seconds: /health/ with a service down (DATABASE_CONNECT_TIMEOUT is 5, the worker ping 2): about
+# 6 s measured; the bound leaves room for a CI machine busy with the rest of the suite.
+ANSWER_WITHIN = 12.0
+ASKS = 3  # a state is asked again (at most this often) when only a service left up was slow to answer
 BACK_WITHIN = 30.0  # seconds: /health/ 200 again after the service is back
 # Each service stopped (its port refuses: a service down, a host that says so), then hung (a
 # connection is accepted and nothing ever answers: a service stuck, a host overloaded).
@@ -106,6 +109,7 @@ class Node:
             "BUDGET_VAR_DIR": str(var),
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            "HEALTH_WORKER_TIMEOUT": "2.0",
             **s3_environ(f"http://127.0.0.1:{ports['storage']}", bucket),
         }
         web_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "1"}
@@ -229,31 +233,38 @@ def test_each_service_stopped_in_turn(tmp_path, redis_db, s3_server):
         failures = []
         for service, how in STATES:
             node.take_away(service, how)
-            try:
-                status, body, took = node.health()
-            except requests.Timeout:
-                status, body, took = None, None, node.timeout
-            live = node.live()
-            word = f"{service} {how}"
-            if body is None:
-                record(f"{word:<16} -> no answer in {took:.0f} s; live {live}")
-                failures.append((word, "no answer"))
-            else:
+            for ask in range(1, ASKS + 1):
+                asks_made = ask
+                try:
+                    status, body, took = node.health()
+                except requests.Timeout:
+                    status, body, took = None, None, node.timeout
+                live = node.live()
+                word = f"{service} {how}"
+                if body is None:
+                    problem = (word, "no answer")
+                    break  # a hang is the finding itself: not asked again
                 checks = body["checks"]
-                record(f"{word:<16} -> {status} in {took:.2f} s: {describe(checks)}; live {live}")
-                others_ok = {
+                others = {
                     name: checks[name]["status"]
                     for name in CHECKS
                     if name != service and not (service == "redis" and name == "worker")
                 }
-                if not (
-                    status == 503
-                    and checks[service]["status"] == "error"
-                    and set(others_ok.values()) == {"ok"}
-                    and live == 200
-                    and took < ANSWER_WITHIN
-                ):
-                    failures.append((word, status, round(took, 2), checks, live))
+                this_one = status == 503 and checks[service]["status"] == "error" and live == 200
+                problem = (
+                    None
+                    if this_one and set(others.values()) == {"ok"} and took < ANSWER_WITHIN
+                    else (word, status, round(took, 2), checks, live)
+                )
+                if problem is None or not this_one:
+                    break  # right, or wrong about the service taken away: either way, final
+            if body is None:
+                record(f"{word:<16} -> no answer in {took:.0f} s; live {live}")
+            else:
+                again = f" (asked {asks_made} times: a service left up was slow)" if asks_made > 1 else ""
+                record(f"{word:<16} -> {status} in {took:.2f} s: {describe(checks)}; live {live}{again}")
+            if problem is not None:
+                failures.append(problem)
             node.bring_back(service, how)
             status, body, back, asked = node.until_healthy(timeout=BACK_WITHIN)
             record(
