@@ -3,7 +3,6 @@ the broker: the embedded filesystem broker of `make run`, and Redis as in produc
 Redis server answers on 127.0.0.1:6379)."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,24 +10,15 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
+from tests.support.services import require_redis
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(params=["filesystem", "redis"])
 def broker(request, tmp_path):
     if request.param == "redis":
-        if not _redis_up():
-            if os.environ.get("CI"):
-                pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
-            pytest.skip("no Redis on 127.0.0.1:6379")
+        require_redis()
         return {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/15"}
     return {"CELERY_BROKER_URL": "filesystem://"}
 

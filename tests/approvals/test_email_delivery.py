@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.support.services import require_redis
+
 pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -35,14 +37,6 @@ item_transition(item=project, action="submit", actor=user("baoan_preparer"))
 item_transition(item=project, action="sign_off", actor=user("baoan_head"))
 print(project.pk)
 """
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 class Inbox:
@@ -68,10 +62,7 @@ def smtp_server():
 
 @pytest.fixture
 def redis_worker(smtp_server, tmp_path):
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()

@@ -196,6 +196,11 @@ def test_a_file_that_is_not_a_workbook_is_refused_from_the_bucket(
 # --- the object store stopped mid-way ---------------------------------------------------------
 
 
+def _told(msgid: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(msgid)
+
+
 @pytest.fixture
 def stopped_store(settings):
     """Files on a bucket whose server has stopped: the store does not answer any more. The
@@ -226,18 +231,25 @@ def test_an_export_the_store_does_not_take_fails_instead_of_running_forever(demo
         )
 
 
-def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, client, stopped_store):
+def _uploaded_before_the_store_stopped(demo, stopped_store) -> ImportJob:
+    """宝安's workbook with one new project, uploaded while the store answered; it answers no more."""
     baoan = _reopen(demo, "baoan")
-    preparer = User.objects.get(username="baoan_preparer")
     content = _workbook_bytes(
         demo,
         baoan,
         ["baoan", "云上新项目", "其他项目", "一般性项目支出", "业务类", None, None, 5000, 5000, 0],
     )
     with stopped_store():
-        job = services.import_job_create(
-            user=preparer, cycle=demo, unit=baoan, upload=SimpleUploadedFile("宝安.xlsx", content)
+        return services.import_job_create(
+            user=User.objects.get(username="baoan_preparer"),
+            cycle=demo,
+            unit=baoan,
+            upload=SimpleUploadedFile("宝安.xlsx", content),
         )
+
+
+def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, client, stopped_store):
+    job = _uploaded_before_the_store_stopped(demo, stopped_store)
     assert job.status == ImportStatus.UPLOADED  # its check runs once the request has committed
 
     # The check: back to "uploaded", for the sweep to queue again.
@@ -252,10 +264,7 @@ def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, 
         services.import_job_run(job_id=job.pk, dry_run=False)
     job.refresh_from_db()
     assert job.status == ImportStatus.READY
-    with translation.override("zh-hans"):
-        told = translation.gettext(
-            "The file store did not answer; nothing was imported. Import it again later."
-        )
+    told = _told("The file store did not answer; nothing was imported. Import it again later.")
     assert job.step == told
     assert not Project.objects.filter(name="云上新项目").exists()
     login(client, "baoan_preparer")
@@ -264,11 +273,6 @@ def test_an_import_whose_file_cannot_be_read_goes_back_and_writes_nothing(demo, 
 
 
 # --- the same, as the user meets it: a page that says so, never a 500 -------------------------
-
-
-def _told(msgid: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(msgid)
 
 
 def _messages(response) -> list[str]:
@@ -297,18 +301,8 @@ def test_an_upload_the_store_does_not_take_is_refused_with_a_message_and_leaves_
 def test_a_confirmed_import_the_store_cannot_read_goes_back_and_says_so(
     demo, client, stopped_store, django_capture_on_commit_callbacks
 ):
-    baoan = _reopen(demo, "baoan")
-    preparer = User.objects.get(username="baoan_preparer")
-    content = _workbook_bytes(
-        demo,
-        baoan,
-        ["baoan", "云上新项目", "其他项目", "一般性项目支出", "业务类", None, None, 5000, 5000, 0],
-    )
-    with stopped_store():
-        job = services.import_job_create(
-            user=preparer, cycle=demo, unit=baoan, upload=SimpleUploadedFile("宝安.xlsx", content)
-        )
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.READY)  # checked while it was up
+    job = _uploaded_before_the_store_stopped(demo, stopped_store)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.READY)  # checked while it was up
     login(client, "baoan_preparer")
     with django_capture_on_commit_callbacks(execute=True):  # the inline import, after the commit
         response = client.post(reverse("disclosure:import-confirm", args=[job.pk]))

@@ -3,13 +3,14 @@ answer into 503 with that service marked error."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.support.services import require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,13 +115,7 @@ def _node_health(env) -> dict:
 
 @pytest.fixture
 def redis_up():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            pass
-    except OSError:
-        if os.environ.get("CI"):
-            pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
 
 
 @pytest.mark.services

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -34,6 +33,7 @@ import pytest
 import requests
 
 from tests.support.s3 import create_bucket, s3_environ
+from tests.support.services import require_redis
 from tests.support.tcp_proxy import TcpProxy
 
 from .cluster import ROOT, Database, Process, _base_env, free_port
@@ -59,20 +59,9 @@ pytestmark = [
 ]
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis_db():
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
     import redis
 
     client = redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
 import time
 import uuid
 from base64 import b32decode
@@ -37,6 +36,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.s3 import S3Bucket, create_bucket
+from tests.support.services import require_redis
 
 from .cluster import Browser, Cluster, Database, Page, free_port
 
@@ -52,14 +52,6 @@ pytestmark = [
     pytest.mark.services,
     pytest.mark.skipif(not URL.startswith(("postgres://", "postgresql://")), reason="needs PostgreSQL"),
 ]
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 class Inbox:
@@ -87,10 +79,7 @@ def smtp():
 
 @pytest.fixture
 def redis_db():
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.services import require_redis
+
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/5"
 
@@ -47,14 +49,6 @@ for unit in Unit.objects.all():
         user = User.objects.create(username=f"{unit.code}_p{i}", email=f"{unit.code}.p{i}@example.invalid")
         Membership.objects.create(user=user, unit=unit, role="branch_preparer")
 """
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def _free_port() -> int:
@@ -91,10 +85,7 @@ def smtp_server():
 
 @pytest.fixture
 def worker_env(tmp_path, smtp_server):
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is expected on 127.0.0.1:6379 in CI")
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
     import redis
 
     redis.Redis.from_url(BROKER).flushdb()
